@@ -1,0 +1,30 @@
+#!/bin/sh
+# Builds build/multipass.jar like `make` does, for machines without make.
+# Uses $JAVA_HOME/bin/{javac,jar} when JAVA_HOME is set, else javac and jar on PATH.
+# Always compiles everything (no incremental build).
+set -eu
+cd "$(dirname "$0")"
+
+if [ -n "${JAVA_HOME:-}" ]; then
+    JAVAC=$JAVA_HOME/bin/javac
+    JAR=$JAVA_HOME/bin/jar
+else
+    JAVAC=javac
+    JAR=jar
+fi
+# Keep in step with JAVAC_FLAGS in the Makefile.
+JAVAC_FLAGS="--release 17 -encoding UTF-8 -Xlint:all -Werror"
+
+mkdir -p build
+find src -type f -name '*.java' | LC_ALL=C sort > build/sources.list
+if [ ! -s build/sources.list ]; then
+    echo "no Java sources under src/" >&2
+    exit 1
+fi
+rm -rf build/classes build/classes.stamp build/multipass.jar
+mkdir -p build/classes
+set -x
+# shellcheck disable=SC2086
+"$JAVAC" $JAVAC_FLAGS -d build/classes @build/sources.list
+sh .ci/copy-resources.sh src build/classes
+"$JAR" --create --file build/multipass.jar --main-class multipass.Main -C build/classes .

@@ -1,0 +1,10 @@
+package multipass;
+
+/** The product version shared by the CLI and the daemon. */
+public final class BuildInfo {
+    /** Version printed by {@code multipass version}. */
+    public static final String VERSION = "1.0.0";
+
+    private BuildInfo() {
+    }
+}

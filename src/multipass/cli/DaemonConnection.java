@@ -1,0 +1,131 @@
+package multipass.cli;
+
+import multipass.platform.Address;
+import multipass.protocol.LogLine;
+import multipass.protocol.Message;
+import multipass.protocol.ProtocolException;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.tls.ClientIdentity;
+import multipass.tls.Identity;
+import multipass.tls.IdentityException;
+import multipass.tls.PublishedAuthority;
+import multipass.tls.TlsContexts;
+import multipass.transport.FrameChannel;
+import multipass.transport.TlsChannel;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.function.Consumer;
+
+/**
+ * The client's verified connection to the daemon. Opening it connects the socket, reads the
+ * daemon's published CA, loads (or makes) the user's identity and completes the mutual TLS
+ * handshake; only then can a request, possibly holding a passphrase, be sent. Not thread-safe.
+ */
+final class DaemonConnection implements AutoCloseable {
+    static final String ACCESS_DENIED = "multipass socket access denied";
+    static final String CANNOT_CONNECT = "cannot connect to the multipass socket";
+
+    private final FrameChannel frames;
+
+    private DaemonConnection(FrameChannel frames) {
+        this.frames = frames;
+    }
+
+    /** Connects to {@code address} as the identity kept in {@code identityDir}. */
+    static DaemonConnection open(Address address, Path identityDir) throws ClientFailure {
+        if (!(address instanceof Address.Unix)) {
+            throw new ClientFailure(CANNOT_CONNECT, "TCP addresses are not supported yet: " + address, null);
+        }
+        Path socket = ((Address.Unix) address).path();
+        SocketChannel channel = connectUnix(socket, address);
+        try {
+            X509Certificate ca = readAuthority(socket);
+            Identity identity = ClientIdentity.loadOrCreate(identityDir);
+            TlsChannel tls = new TlsChannel(channel, TlsContexts.client(identity, ca).newEngine());
+            tls.handshake();
+            return new DaemonConnection(new FrameChannel(tls));
+        } catch (IdentityException e) {
+            closeQuietly(channel);
+            throw new ClientFailure(e.getMessage(), null, e);
+        } catch (SSLException e) {
+            closeQuietly(channel);
+            throw new ClientFailure("cannot establish a verified TLS connection with the daemon at '" + address + "': " + e.getMessage(),
+                    "The daemon's certificate must be signed by the CA it publishes and name 'localhost'.", e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Sends {@code request}, passes log lines to {@code logs}, returns the reply. */
+    Reply call(Request request, Consumer<LogLine> logs) throws ClientFailure {
+        try {
+            frames.send(request);
+            while (true) {
+                Message message = frames.receive();
+                if (message == null) {
+                    throw new ClientFailure("the daemon closed the connection without replying", null, null);
+                }
+                if (message instanceof LogLine) {
+                    logs.accept((LogLine) message);
+                } else if (message instanceof Reply) {
+                    return (Reply) message;
+                } else {
+                    throw new ProtocolException("the daemon sent a request message");
+                }
+            }
+        } catch (IOException e) {
+            throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            frames.close();
+        } catch (IOException e) {
+            // The reply is in hand; a failed close_notify changes nothing for the user.
+            return;
+        }
+    }
+
+    private static SocketChannel connectUnix(Path socket, Address address) throws ClientFailure {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(address.socketAddress());
+            return channel;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !(Files.isReadable(socket) && Files.isWritable(socket))) {
+                throw new ClientFailure(ACCESS_DENIED, "Please check that you have read/write permissions to '" + socket + "'", e);
+            }
+            throw new ClientFailure(CANNOT_CONNECT, "Please ensure multipassd is running and '" + address + "' is accessible", e);
+        }
+    }
+
+    private static X509Certificate readAuthority(Path socket) throws IdentityException, IOException {
+        String owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName();
+        return PublishedAuthority.read(PublishedAuthority.forSocket(socket), owner);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Already failing with a better message; nothing more to say about the close.
+            return;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package multipass.cli;
+
+/** Opens a verified connection to the daemon. */
+@FunctionalInterface
+interface DaemonConnector {
+    DaemonConnection connect() throws ClientFailure;
+}

@@ -1,0 +1,44 @@
+package multipass.cli;
+
+import multipass.protocol.Reply;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code multipass get <key> | --keys}: show a setting ({@code local.passphrase} shows only whether one is set). */
+final class GetCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("get", List.of(), "Get a configuration setting", "[<key>]",
+            List.of("Get the configuration setting corresponding to the given key, or all settings if no key is specified.",
+                    "(Support for multiple keys and wildcards coming...)"),
+            List.of(new CommandSpec.OptionSpec(null, "keys", null, "List available settings keys. This outputs the whole list of"
+                    + " currently available settings keys, or just <arg>, if provided and a valid key.")),
+            List.of(new CommandSpec.ArgumentSpec("key", "Path to the setting whose configured value should be obtained.")));
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(Invocation call) throws CommandFailed {
+        if (call.args().size() > 1) {
+            throw call.usageError("Multiple settings not implemented yet. Please try again with one single settings key or just the"
+                    + " `--keys` option for now.");
+        }
+        if (call.option("keys", null) != null) {
+            for (String key : call.args().isEmpty() ? SettingsKeys.ALL : call.args()) {
+                SettingsKeys.requireKnown(call, key);
+                call.out().println(key);
+            }
+            return 0;
+        }
+        if (call.args().isEmpty()) {
+            throw call.usageError("Need a key, or --keys to list them.");
+        }
+        String key = call.args().get(0);
+        SettingsKeys.requireKnown(call, key);
+        Reply reply = call.call("get", List.of(key), Map.of());
+        call.out().println(reply.records().isEmpty() ? "" : reply.records().get(0).getOrDefault("value", ""));
+        return 0;
+    }
+}

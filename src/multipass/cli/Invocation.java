@@ -1,0 +1,101 @@
+package multipass.cli;
+
+import multipass.protocol.LogLine;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One parsed command invocation: its positional arguments, options and verbosity, the
+ * terminal, and a way to call the daemon that prints failures the way Multipass does
+ * ({@code <command> failed: <message>}).
+ */
+final class Invocation {
+    private final CommandSpec spec;
+    private final List<String> args;
+    private final Map<String, String> options;
+    private final int verbosity;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Terminal terminal;
+    private final DaemonConnector connector;
+
+    Invocation(CommandSpec spec, List<String> args, Map<String, String> options, int verbosity,
+               PrintStream out, PrintStream err, Terminal terminal, DaemonConnector connector) {
+        this.spec = spec;
+        this.args = List.copyOf(args);
+        this.options = Map.copyOf(options);
+        this.verbosity = verbosity;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+        this.connector = connector;
+    }
+
+    List<String> args() {
+        return args;
+    }
+
+    /** The value of option {@code longName}, or {@code fallback} when not given. */
+    String option(String longName, String fallback) {
+        return options.getOrDefault(longName, fallback);
+    }
+
+    int verbosity() {
+        return verbosity;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    /** Prints {@code message} on stderr and fails with a command-line error (exit 1). */
+    CommandFailed usageError(String message) {
+        err.println(message);
+        return new CommandFailed(ExitCode.COMMAND_LINE_ERROR);
+    }
+
+    /**
+     * Sends {@code daemonCommand} with {@code arguments} and returns the reply when it is OK.
+     * Daemon log lines are printed raw to stderr as they arrive; any failure is printed as
+     * {@code <command> failed: <message>} and thrown.
+     */
+    Reply call(String daemonCommand, List<String> arguments, Map<String, String> requestOptions) throws CommandFailed {
+        Request request = new Request(daemonCommand, verbosity, arguments, requestOptions);
+        Reply reply;
+        try (DaemonConnection connection = connector.connect()) {
+            reply = connection.call(request, this::printLog);
+        } catch (ClientFailure failure) {
+            err.println(spec.name() + " failed: " + failure.getMessage());
+            if (verbosity > 0 && failure.detail() != null) {
+                err.println(failure.detail());
+            }
+            throw new CommandFailed(ExitCode.COMMAND_FAILED);
+        }
+        if (reply.status() != Status.OK) {
+            err.println(spec.name() + " failed: " + reply.message());
+            throw new CommandFailed(daemonFault(reply.status()) ? ExitCode.DAEMON_FAILED : ExitCode.COMMAND_FAILED);
+        }
+        return reply;
+    }
+
+    private void printLog(LogLine line) {
+        err.println(line.text());
+    }
+
+    private static boolean daemonFault(Status status) {
+        return status == Status.INTERNAL || status == Status.UNKNOWN || status == Status.DATA_LOSS || status == Status.UNAVAILABLE;
+    }
+}

@@ -1,0 +1,66 @@
+package multipass.cli;
+
+import multipass.auth.PassphraseHash;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** {@code multipass set <key>[=<value>]}: change a setting; the passphrase is prompted for twice when no value is given. */
+final class SetCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("set", List.of(), "Set a configuration setting", "<key>[=<value>]",
+            List.of("Set, to the given value, the configuration setting corresponding to the given key.",
+                    "If no value is given, the value is read from a prompt (hidden for local.passphrase)."),
+            List.of(),
+            List.of(new CommandSpec.ArgumentSpec("keyval", "A key, or a key-value pair. The key specifies a path to the setting to"
+                    + " configure. The value is its intended value. If only the key is given, the value will be prompted for."
+                    + " An empty value clears local.passphrase.")));
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(Invocation call) throws CommandFailed {
+        if (call.args().size() != 1) {
+            throw call.usageError("Need exactly one key-value pair (in <key>=<value> form).");
+        }
+        String[] parts = call.args().get(0).split("=", -1);
+        if (parts.length > 2 || parts[0].isEmpty()) {
+            throw call.usageError("Bad key-value format.");
+        }
+        String key = parts[0];
+        SettingsKeys.requireKnown(call, key);
+        String value = parts.length == 2 ? parts[1] : promptTwice(call);
+        call.call("set", List.of(key, value), Map.of());
+        return 0;
+    }
+
+    private static String promptTwice(Invocation call) throws CommandFailed {
+        char[] first = read(call, AuthenticateCommand.PROMPT);
+        char[] second = read(call, "Please re-enter passphrase: ");
+        try {
+            if (!Arrays.equals(first, second)) {
+                throw call.usageError("Passphrases do not match");
+            }
+            return new String(first);
+        } finally {
+            PassphraseHash.wipe(first);
+            PassphraseHash.wipe(second);
+        }
+    }
+
+    private static char[] read(Invocation call, String prompt) throws CommandFailed {
+        try {
+            char[] typed = call.terminal().readSecret(prompt);
+            if (typed == null) {
+                throw call.usageError("Failed to read value");
+            }
+            return typed;
+        } catch (IOException e) {
+            throw call.usageError("Failed to read value");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package multipass.daemon;
+
+import multipass.auth.AdminPolicy;
+import multipass.auth.Peer;
+import multipass.trust.AdmissionMethod;
+import multipass.trust.TrustEntry;
+import multipass.trust.TrustStore;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Decides who is trusted (SPEC section 5): a peer is trusted when its certificate's DER bytes
+ * are in the trust store. On a Unix socket with an empty store, the first peer whose kernel
+ * credentials show an administrator is admitted as {@code first-client}; the store's
+ * check-and-add is atomic, so of many simultaneous first clients exactly one wins. Every
+ * admission re-opens the socket. Thread-safe.
+ */
+final class Authorizer {
+    private static final System.Logger LOG = System.getLogger(Authorizer.class.getName());
+
+    private final TrustStore store;
+    private final AdminPolicy admins;
+    private final Endpoint endpoint;
+    private final Clock clock;
+
+    Authorizer(TrustStore store, AdminPolicy admins, Endpoint endpoint, Clock clock) {
+        this.store = store;
+        this.admins = admins;
+        this.endpoint = endpoint;
+        this.clock = clock;
+    }
+
+    /** The peer's trust entry, admitting it as the first client when that rule applies; empty when untrusted. */
+    Optional<TrustEntry> trusted(Peer peer) throws IOException {
+        Optional<TrustEntry> entry = store.find(peer.certificate());
+        if (entry.isPresent() || peer.certificate() == null || !endpoint.firstClientAcceptance() || !store.isEmpty()) {
+            return entry;
+        }
+        if (!admins.isAdmin(peer.credentials())) {
+            LOG.log(System.Logger.Level.DEBUG, "not accepting {0} (uid {1}) as first client: not root or in the admin group", peer.userName(), peer.uid());
+            return Optional.empty();
+        }
+        TrustEntry candidate = entryFor(peer, AdmissionMethod.FIRST_CLIENT);
+        if (store.addIfEmpty(candidate)) {
+            audit(candidate);
+            endpoint.trustChanged(false);
+            return Optional.of(candidate);
+        }
+        return store.find(peer.certificate());
+    }
+
+    /** True when the peer's kernel credentials show an administrator. */
+    boolean isAdmin(Peer peer) throws IOException {
+        return admins.isAdmin(peer.credentials());
+    }
+
+    /** Trusts the peer's certificate (persisted before returning); false when it already was. */
+    boolean admit(Peer peer, AdmissionMethod method) throws IOException {
+        TrustEntry entry = entryFor(peer, method);
+        if (!store.add(entry)) {
+            return false;
+        }
+        audit(entry);
+        endpoint.trustChanged(false);
+        return true;
+    }
+
+    private TrustEntry entryFor(Peer peer, AdmissionMethod method) {
+        return new TrustEntry(peer.certificate(), peer.userName(), peer.uid(), method, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    private static void audit(TrustEntry entry) {
+        LOG.log(System.Logger.Level.INFO, "trusted client certificate {0} of user {1} (uid {2}), method {3}",
+                entry.fingerprint(), entry.user(), entry.uid(), entry.method().label());
+    }
+}

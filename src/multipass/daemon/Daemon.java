@@ -1,0 +1,179 @@
+package multipass.daemon;
+
+import multipass.auth.AdminPolicy;
+import multipass.platform.Address;
+import multipass.platform.CurrentUser;
+import multipass.platform.UserDatabase;
+import multipass.tls.DaemonIdentity;
+import multipass.tls.Identity;
+import multipass.tls.IdentityException;
+import multipass.tls.TlsContexts;
+import multipass.trust.TrustStore;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The running daemon: owns the endpoint, the TLS identity, the trust store and the settings,
+ * and serves each connection on its own thread. {@link #serve()} blocks until {@link #close()}.
+ *
+ * <pre>
+ *   accept ─► ClientSession (thread) ─► TLS handshake ─► frames ─► RequestRouter ─► Authorizer
+ *                                                                        │              │
+ *                                                                    Settings       TrustStore
+ * </pre>
+ */
+public final class Daemon implements AutoCloseable {
+    /** The admin groups tried, in order, when {@code --admin-group} is not given. */
+    static final List<String> DEFAULT_ADMIN_GROUPS = List.of("sudo", "admin", "wheel");
+    /** Connections beyond this many are closed at once. */
+    static final int MAX_CONNECTIONS = 1024;
+    /** A connection must finish its TLS handshake within this time. */
+    static final long HANDSHAKE_MILLIS = 10_000;
+    private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+
+    private final Endpoint endpoint;
+    private final TlsContexts tls;
+    private final RequestRouter router;
+    private final ScheduledExecutorService watchdog;
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean closing;
+
+    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router) {
+        this.endpoint = endpoint;
+        this.tls = tls;
+        this.router = router;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "handshake-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Prepares the data dir, identity and stores, and binds the endpoint. */
+    static Daemon start(DaemonOptions options, Clock clock) throws StartupException {
+        try {
+            DataDir.prepare(options.dataDir());
+            TrustStore store = TrustStore.open(options.dataDir());
+            Settings settings = Settings.open(options.dataDir());
+            Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
+            UserDatabase users = UserDatabase.system();
+            String adminGroup = adminGroup(options.adminGroup(), users);
+            Endpoint endpoint = bind(options.address(), store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
+            AdminPolicy admins = new AdminPolicy(users, adminGroup, CurrentUser.get().uid());
+            RequestRouter router = new RequestRouter(new Authorizer(store, admins, endpoint, clock), settings);
+            LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
+                    endpoint.address(), options.dataDir(), store.entries().size(), adminGroup == null ? "none" : adminGroup);
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router);
+        } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /** The address clients should use. */
+    public String address() {
+        return endpoint.address();
+    }
+
+    /** Accepts and serves connections until {@link #close()}. */
+    public void serve() throws IOException {
+        while (!closing) {
+            SocketChannel channel;
+            try {
+                channel = endpoint.accept();
+            } catch (ClosedChannelException e) {
+                if (closing) {
+                    return;
+                }
+                throw e;
+            }
+            if (connections.incrementAndGet() > MAX_CONNECTIONS) {
+                connections.decrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, "refusing a connection: {0} connections already open", MAX_CONNECTIONS);
+                channel.close();
+                continue;
+            }
+            Thread thread = new Thread(new ClientSession(channel, endpoint, tls, router, watchdog, HANDSHAKE_MILLIS, connections::decrementAndGet), "client");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** Stops accepting, removes the socket file and the published CA. */
+    @Override
+    public void close() throws IOException {
+        closing = true;
+        watchdog.shutdownNow();
+        endpoint.close();
+        LOG.log(System.Logger.Level.INFO, "stopped listening on {0}", endpoint.address());
+    }
+
+    private static Endpoint bind(Address address, boolean storeEmpty, String adminGroup, UserDatabase users,
+                                 java.security.cert.X509Certificate ca) throws IOException, StartupException {
+        if (!(address instanceof Address.Unix)) {
+            throw new StartupException("TCP addresses are not supported yet: " + address, null);
+        }
+        Path socket = ((Address.Unix) address).path();
+        SocketAccess access = new SocketAccess(socketGroup(adminGroup, users));
+        if (!CurrentUser.get().isRoot()) {
+            LOG.log(System.Logger.Level.INFO, "not running as root: the socket stays owned by {0}{1}", CurrentUser.get().name(),
+                    adminGroup == null ? " and is restricted to it (mode 0600)" : ", group " + adminGroup);
+        }
+        return UnixEndpoint.bind(socket, access, !storeEmpty, users, ca);
+    }
+
+    /** The admin group: the one named, else the first of sudo, admin, wheel that exists, else none. */
+    static String adminGroup(String named, UserDatabase users) throws IOException, StartupException {
+        if (named != null) {
+            if (users.group(named).isEmpty()) {
+                throw new StartupException("admin group '" + named + "' does not exist; create it or name another with --admin-group", null);
+            }
+            return named;
+        }
+        for (String candidate : DEFAULT_ADMIN_GROUPS) {
+            if (users.group(candidate).isPresent()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The group a restricted socket gets: as root, the admin group (else gid 0); otherwise the
+     * admin group only if this user belongs to it (an unprivileged chown cannot do more).
+     */
+    private static GroupPrincipal socketGroup(String adminGroup, UserDatabase users) throws IOException {
+        CurrentUser me = CurrentUser.get();
+        String name;
+        if (me.isRoot()) {
+            name = adminGroup == null ? "root" : adminGroup;
+        } else {
+            Optional<UserDatabase.User> user = users.user(me.uid());
+            Optional<UserDatabase.Group> group = adminGroup == null ? Optional.empty() : users.group(adminGroup);
+            if (user.isEmpty() || group.isEmpty() || !users.isMember(user.get(), group.get())) {
+                return null;
+            }
+            name = adminGroup;
+        }
+        return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+    }
+
+    /** The daemon cannot start; the message says why and what to do. */
+    static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package multipass.daemon;
+
+import multipass.protocol.LogLevel;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Configures the JUL backend behind {@code System.Logger} for the daemon: one handler writes
+ * lines at or above the daemon's verbosity to stderr, and every line is also offered to the
+ * {@link RequestLog} of the request being served on the current thread. Lines look like
+ * {@code [2026-11-26T15:00:00.123Z] [info] [Daemon] message}.
+ */
+final class DaemonLogging {
+    private DaemonLogging() {
+    }
+
+    /** Installs the handlers on the root logger; {@code verbosity} is the stderr threshold. */
+    static void configure(LogLevel verbosity, PrintStream err) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.ALL);
+        root.addHandler(new LineHandler(verbosity, err));
+    }
+
+    /** The log level of a JUL level, as the protocol numbers them. */
+    static LogLevel level(Level level) {
+        int value = level.intValue();
+        if (value >= Level.SEVERE.intValue()) {
+            return LogLevel.ERROR;
+        } else if (value >= Level.WARNING.intValue()) {
+            return LogLevel.WARNING;
+        } else if (value >= Level.INFO.intValue()) {
+            return LogLevel.INFO;
+        } else if (value >= Level.FINE.intValue()) {
+            return LogLevel.DEBUG;
+        }
+        return LogLevel.TRACE;
+    }
+
+    /** Formats a record as one line. */
+    static String format(LogRecord record) {
+        String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+        String category = logger.substring(logger.lastIndexOf('.') + 1);
+        return "[" + Instant.ofEpochMilli(record.getMillis()) + "] [" + level(record.getLevel()).label() + "] [" + category + "] "
+                + new MessageFormatter().formatMessage(record);
+    }
+
+    private static final class MessageFormatter extends Formatter {
+        @Override
+        public String format(LogRecord record) {
+            return formatMessage(record);
+        }
+    }
+
+    /** Writes to stderr at the daemon's verbosity and feeds the current request's log. */
+    private static final class LineHandler extends Handler {
+        private final LogLevel threshold;
+        private final PrintStream err;
+
+        LineHandler(LogLevel threshold, PrintStream err) {
+            this.threshold = threshold;
+            this.err = err;
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            LogLevel level = level(record.getLevel());
+            boolean toStderr = level.number() <= threshold.number();
+            String line = null;
+            if (toStderr) {
+                line = format(record);
+                synchronized (err) {
+                    err.println(line);
+                }
+            }
+            if (RequestLog.wants(level)) {
+                RequestLog.offer(level, line != null ? line : format(record));
+            }
+        }
+
+        @Override
+        public void flush() {
+            err.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+}

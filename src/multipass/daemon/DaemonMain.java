@@ -1,0 +1,131 @@
+package multipass.daemon;
+
+import multipass.platform.Address;
+import multipass.platform.Platform;
+import multipass.protocol.LogLevel;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The daemon's command line: {@code multipass daemon [--address ADDR] [--data-dir DIR]
+ * [--admin-group NAME] [--verbosity LEVEL]}. Runs in the foreground, logs to stderr, prints
+ * the {@code MULTIPASS_SERVER_ADDRESS=...} clients need on stdout once it listens, and stops
+ * cleanly on SIGTERM/SIGINT. Exit codes: 0 stopped, 1 command-line error, 2 cannot start.
+ */
+public final class DaemonMain {
+    static final String HELP = String.join("\n",
+            "Usage: multipass daemon [options]",
+            "Run the Multipass daemon (multipassd) in the foreground, logging to stderr.",
+            "It stops cleanly on SIGTERM or SIGINT.",
+            "",
+            "Options:",
+            "  -h, --help             Display this help",
+            "  --address <address>    Where to listen: unix:<absolute path> or <host>:<port>.",
+            "                         Default: unix:/run/multipass_socket as root, else a",
+            "                         socket in $XDG_RUNTIME_DIR (or the data directory).",
+            "  --data-dir <dir>       Where the trust store, settings and certificates live.",
+            "                         Default: /var/lib/multipassd as root, else",
+            "                         $XDG_DATA_HOME/multipassd.",
+            "  --admin-group <name>   The group allowed to connect before anyone is trusted.",
+            "                         Default: the first of sudo, admin, wheel that exists.",
+            "  --verbosity <level>    error, warning, info (default), debug or trace.",
+            "");
+
+    private DaemonMain() {
+    }
+
+    /** Runs the daemon with the real platform and streams; returns the exit code. */
+    public static int run(String[] args) {
+        return run(args, Platform.current(), System.out, System.err);
+    }
+
+    static int run(String[] args, Platform platform, PrintStream out, PrintStream err) {
+        DaemonOptions options;
+        try {
+            options = parse(args, platform);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        if (options == null) {
+            out.print(HELP);
+            return 0;
+        }
+        DaemonLogging.configure(options.verbosity(), err);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(options, Clock.systemUTC());
+        } catch (Daemon.StartupException e) {
+            err.println("multipassd cannot start: " + e.getMessage());
+            return 2;
+        }
+        Thread stopper = new Thread(() -> closeQuietly(daemon, err), "shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        out.println(Platform.SERVER_ADDRESS_VARIABLE + "=" + daemon.address());
+        out.flush();
+        try {
+            daemon.serve();
+            return 0;
+        } catch (IOException e) {
+            err.println("multipassd stopped: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** The options, or null when help was asked for. */
+    static DaemonOptions parse(String[] args, Platform platform) {
+        String address = null;
+        String dataDir = null;
+        String adminGroup = null;
+        LogLevel verbosity = LogLevel.INFO;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (platform.isHelpFlag(arg)) {
+                return null;
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            switch (name) {
+                case "--address":
+                case "--data-dir":
+                case "--admin-group":
+                case "--verbosity":
+                    String value;
+                    if (arg.contains("=")) {
+                        value = arg.substring(arg.indexOf('=') + 1);
+                    } else if (i + 1 < args.length) {
+                        value = args[++i];
+                    } else {
+                        throw new IllegalArgumentException("Missing value after '" + name + "'.");
+                    }
+                    if (name.equals("--address")) {
+                        address = value;
+                    } else if (name.equals("--data-dir")) {
+                        dataDir = value;
+                    } else if (name.equals("--admin-group")) {
+                        adminGroup = value;
+                    } else {
+                        verbosity = LogLevel.parse(value);
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException(arg.startsWith("-")
+                            ? "Unknown option '" + arg.replaceFirst("^-+", "") + "'."
+                            : "Unexpected argument '" + arg + "'.");
+            }
+        }
+        Address parsed = address == null ? platform.daemonAddress() : Address.parse(address);
+        Path data = dataDir == null ? platform.daemonDataDir() : Path.of(dataDir).toAbsolutePath();
+        return new DaemonOptions(parsed, data, adminGroup, verbosity, false, null);
+    }
+
+    private static void closeQuietly(Daemon daemon, PrintStream err) {
+        try {
+            daemon.close();
+        } catch (IOException e) {
+            err.println("multipassd: error while stopping: " + e.getMessage());
+        }
+    }
+}

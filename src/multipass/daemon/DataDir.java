@@ -1,0 +1,65 @@
+package multipass.daemon;
+
+import multipass.platform.CurrentUser;
+import multipass.util.AtomicFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The daemon's data directory and its safety rules, after OpenSSH's StrictModes: it is created
+ * 0700, and the daemon refuses to run on one that another user owns or that group or others
+ * may write, because whoever can write there can add themselves to the trust store.
+ */
+final class DataDir {
+    private DataDir() {
+    }
+
+    /** Creates {@code dir} if needed and checks it is safe; throws with what to fix. */
+    static void prepare(Path dir) throws IOException, UnsafeDataDirException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (AtomicFile.posix()) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(dir);
+            }
+        }
+        if (!AtomicFile.posix()) {
+            return;
+        }
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isDirectory()) {
+            throw new UnsafeDataDirException("data directory " + dir + " is not a directory (a symbolic link is not accepted)");
+        }
+        String me = CurrentUser.get().name();
+        String owner = attributes.owner().getName();
+        if (!owner.equals(me)) {
+            throw new UnsafeDataDirException("data directory " + dir + " is owned by '" + owner + "', not by '" + me
+                    + "' who runs the daemon; use a directory of your own or fix its owner (chown " + me + " " + dir + ")");
+        }
+        Set<PosixFilePermission> mode = attributes.permissions();
+        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new UnsafeDataDirException("data directory " + dir + " has mode " + PosixFilePermissions.toString(mode)
+                    + ", writable by group or others; fix it with: chmod 700 " + dir);
+        }
+    }
+
+    /** A data directory the daemon must not use. */
+    static final class UnsafeDataDirException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnsafeDataDirException(String message) {
+            super(message);
+        }
+    }
+}

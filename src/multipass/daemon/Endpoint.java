@@ -1,0 +1,31 @@
+package multipass.daemon;
+
+import multipass.auth.Peer;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Where the daemon listens: a Unix domain socket or a TCP port. Both hand out blocking
+ * {@link SocketChannel}s that the same TLS code drives; they differ in what they know about
+ * the peer and in whether first-client acceptance exists. Thread-safe.
+ */
+interface Endpoint extends AutoCloseable {
+    /** Blocks for the next connection. */
+    SocketChannel accept() throws IOException;
+
+    /** Kernel-reported credentials of the peer, or null where the transport has none (TCP). */
+    Peer.Credentials credentials(SocketChannel channel) throws IOException;
+
+    /** True when the first admin client may be trusted without a passphrase (Unix sockets only). */
+    boolean firstClientAcceptance();
+
+    /** Called after the trust store changed: open or restrict the socket. */
+    void trustChanged(boolean storeEmpty) throws IOException;
+
+    /** The address clients use, as {@code MULTIPASS_SERVER_ADDRESS} would spell it. */
+    String address();
+
+    @Override
+    void close() throws IOException;
+}

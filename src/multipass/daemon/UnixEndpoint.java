@@ -1,0 +1,133 @@
+package multipass.daemon;
+
+import multipass.auth.Peer;
+import multipass.platform.UserDatabase;
+import multipass.tls.PublishedAuthority;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.Optional;
+
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * The daemon's Unix domain socket. It is bound inside a fresh private directory (0700), given
+ * its group and mode there, and only then renamed into place, so it is never reachable with a
+ * looser mode than intended, and a symlink planted at the target path is replaced, not
+ * followed. The daemon's CA certificate is published beside it ({@link PublishedAuthority}).
+ */
+final class UnixEndpoint implements Endpoint {
+    private static final System.Logger LOG = System.getLogger(UnixEndpoint.class.getName());
+
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final SocketAccess access;
+    private final UserDatabase users;
+    private final Object fileKey;
+
+    private UnixEndpoint(Path socket, ServerSocketChannel server, SocketAccess access, UserDatabase users, Object fileKey) {
+        this.socket = socket;
+        this.server = server;
+        this.access = access;
+        this.users = users;
+        this.fileKey = fileKey;
+    }
+
+    /** Binds {@code socket}, open (0666) when {@code open}, else restricted, and publishes {@code ca}. */
+    static UnixEndpoint bind(Path socket, SocketAccess access, boolean open, UserDatabase users, X509Certificate ca) throws IOException {
+        Path dir = socket.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        refuseIfServed(socket);
+        Path privateDir = Files.createTempDirectory(dir, ".multipassd-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path staged = privateDir.resolve("socket");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(staged));
+            access.applyToNewSocket(staged, open);
+            PublishedAuthority.publish(PublishedAuthority.forSocket(socket), ca);
+            Files.move(staged, socket, StandardCopyOption.ATOMIC_MOVE);
+            access.placed(socket);
+            Object key = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return new UnixEndpoint(socket, server, access, users, key);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(staged);
+            throw e;
+        } finally {
+            Files.deleteIfExists(privateDir);
+        }
+    }
+
+    /** Fails when a live daemon already answers on {@code socket}; a stale file is left to be replaced. */
+    private static void refuseIfServed(Path socket) throws IOException {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "replacing stale socket file {0} ({1})", socket, e.getMessage());
+            return;
+        }
+        throw new IOException("another daemon is already listening on " + socket + "; stop it first or choose another --address");
+    }
+
+    @Override
+    public SocketChannel accept() throws IOException {
+        return server.accept();
+    }
+
+    @Override
+    public Peer.Credentials credentials(SocketChannel channel) throws IOException {
+        UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        String name = principal.user().getName();
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+            long uid = Long.parseLong(name);
+            return new Peer.Credentials(users.user(uid).map(UserDatabase.User::name).orElse(name), uid);
+        }
+        Optional<UserDatabase.User> user = users.user(name);
+        return new Peer.Credentials(name, user.map(UserDatabase.User::uid).orElse(-1L));
+    }
+
+    @Override
+    public boolean firstClientAcceptance() {
+        return true;
+    }
+
+    @Override
+    public void trustChanged(boolean storeEmpty) throws IOException {
+        if (storeEmpty) {
+            access.restrict();
+        } else {
+            access.open();
+        }
+    }
+
+    @Override
+    public String address() {
+        return "unix:" + socket;
+    }
+
+    /** Stops listening and removes the socket (if still ours) and the published CA. */
+    @Override
+    public void close() throws IOException {
+        server.close();
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
+                && Objects.equals(Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey(), fileKey)) {
+            Files.delete(socket);
+            Files.deleteIfExists(PublishedAuthority.forSocket(socket));
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package multipass.platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Platform defaults: addresses and directories for Linux, macOS and Windows, computed from an
+ * environment map so that tests can pass a fake one. Per-user paths follow {@code $HOME} and
+ * the {@code $XDG_*} variables like other Unix tools (not Java's {@code user.home}).
+ * Immutable, thread-safe.
+ */
+public final class Platform {
+    /** The operating systems with their own defaults. */
+    public enum Os { LINUX, MACOS, WINDOWS }
+
+    /** The environment variable that points the client at a daemon. */
+    public static final String SERVER_ADDRESS_VARIABLE = "MULTIPASS_SERVER_ADDRESS";
+    static final String CLIENT_IDENTITY_DIR = "multipass-client-certificate";
+    static final String WINDOWS_ADDRESS = "localhost:50051";
+
+    private final Os os;
+    private final Map<String, String> env;
+    private final boolean root;
+
+    public Platform(Os os, Map<String, String> env, boolean root) {
+        this.os = os;
+        this.env = Map.copyOf(env);
+        this.root = root;
+    }
+
+    /** The platform this JVM runs on, with the real environment. */
+    public static Platform current() {
+        String name = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        Os os = name.startsWith("windows") ? Os.WINDOWS : name.startsWith("mac") ? Os.MACOS : Os.LINUX;
+        return new Platform(os, System.getenv(), os != Os.WINDOWS && CurrentUser.get().isRoot());
+    }
+
+    public Os os() {
+        return os;
+    }
+
+    /** True when the process runs as root (never on Windows). */
+    public boolean root() {
+        return root;
+    }
+
+    /** The client's identity directory. */
+    public Path clientIdentityDir() {
+        switch (os) {
+            case WINDOWS:
+                return Path.of(require("LOCALAPPDATA"), CLIENT_IDENTITY_DIR);
+            case MACOS:
+                return home().resolve("Library").resolve("Application Support").resolve(CLIENT_IDENTITY_DIR);
+            default:
+                return xdgDataHome().resolve(CLIENT_IDENTITY_DIR);
+        }
+    }
+
+    /** The client identity directory of another user whose home is {@code home} (installer enrolment). */
+    public Path clientIdentityDirForHome(Path home) {
+        return os == Os.MACOS
+                ? home.resolve("Library").resolve("Application Support").resolve(CLIENT_IDENTITY_DIR)
+                : home.resolve(".local").resolve("share").resolve(CLIENT_IDENTITY_DIR);
+    }
+
+    /** The daemon's default data directory. */
+    public Path daemonDataDir() {
+        if (os == Os.WINDOWS) {
+            return Path.of(require("ProgramData"), "Multipass", "data");
+        }
+        return root ? Path.of("/var/lib/multipassd") : xdgDataHome().resolve("multipassd");
+    }
+
+    /** Where the client looks for the daemon: {@code $MULTIPASS_SERVER_ADDRESS}, else the system default. */
+    public Address clientAddress() {
+        String configured = env.get(SERVER_ADDRESS_VARIABLE);
+        return configured == null || configured.isEmpty() ? systemAddress() : Address.parse(configured);
+    }
+
+    /** The address a daemon listens on by default: the system socket as root, else a per-user one. */
+    public Address daemonAddress() {
+        if (os == Os.WINDOWS || root) {
+            return systemAddress();
+        }
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        Path dir = runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime)) ? Path.of(runtime) : daemonDataDir();
+        return new Address.Unix(dir.resolve("multipass_socket"));
+    }
+
+    /** The system-wide daemon address of this OS. */
+    public Address systemAddress() {
+        switch (os) {
+            case WINDOWS:
+                return Address.parse(WINDOWS_ADDRESS);
+            case MACOS:
+                return new Address.Unix(Path.of("/var/run/multipass_socket"));
+            default:
+                return new Address.Unix(Path.of("/run/multipass_socket"));
+        }
+    }
+
+    /** {@code -?} is a help flag on Windows, as in Multipass. */
+    public boolean isHelpFlag(String arg) {
+        return arg.equals("-h") || arg.equals("--help") || (os == Os.WINDOWS && arg.equals("-?"));
+    }
+
+    private Path xdgDataHome() {
+        String xdg = env.get("XDG_DATA_HOME");
+        return xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home().resolve(".local").resolve("share");
+    }
+
+    private Path home() {
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
+    }
+
+    private String require(String variable) {
+        String value = env.get(variable);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException("the environment variable " + variable + " is not set");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,274 @@
+package multipass.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes and strictly decodes message bodies (the bytes inside one frame), as specified in
+ * {@code docs/protocol.md}:
+ *
+ * <pre>
+ * body   = version:u8 type:u8 field*
+ * field  = tag:u8 length:u32 value[length]
+ * pair   = keyLength:u16 key valueLength:u32 value        (strings are UTF-8)
+ * </pre>
+ *
+ * Decoding rejects an unknown version, type or tag, a repeated single field, a missing
+ * required field, a length past the end, invalid UTF-8 and trailing bytes. Stateless and
+ * thread-safe.
+ */
+public final class MessageCodec {
+    /** The protocol version this build speaks. */
+    public static final int VERSION = 1;
+
+    static final int TYPE_REQUEST = 1;
+    static final int TYPE_LOG = 2;
+    static final int TYPE_REPLY = 3;
+
+    static final int REQUEST_COMMAND = 1;
+    static final int REQUEST_VERBOSITY = 2;
+    static final int REQUEST_ARG = 3;
+    static final int REQUEST_OPTION = 4;
+    static final int LOG_LEVEL = 1;
+    static final int LOG_TEXT = 2;
+    static final int REPLY_STATUS = 1;
+    static final int REPLY_MESSAGE = 2;
+    static final int REPLY_RECORD = 3;
+
+    private MessageCodec() {
+    }
+
+    /** The body bytes of {@code message}. */
+    public static byte[] encode(Message message) {
+        Writer out = new Writer();
+        out.u8(VERSION);
+        if (message instanceof Request request) {
+            out.u8(TYPE_REQUEST);
+            out.field(REQUEST_COMMAND, utf8(request.command()));
+            out.field(REQUEST_VERBOSITY, new byte[] {(byte) request.verbosity()});
+            request.args().forEach(arg -> out.field(REQUEST_ARG, utf8(arg)));
+            request.options().forEach((key, value) -> out.field(REQUEST_OPTION, pairs(Map.of(key, value))));
+        } else if (message instanceof LogLine line) {
+            out.u8(TYPE_LOG);
+            out.field(LOG_LEVEL, new byte[] {(byte) line.level().number()});
+            out.field(LOG_TEXT, utf8(line.text()));
+        } else if (message instanceof Reply reply) {
+            out.u8(TYPE_REPLY);
+            out.field(REPLY_STATUS, new byte[] {(byte) reply.status().code()});
+            out.field(REPLY_MESSAGE, utf8(reply.message()));
+            reply.records().forEach(record -> out.field(REPLY_RECORD, pairs(record)));
+        }
+        return out.bytes();
+    }
+
+    /** Decodes one body, or throws a {@link ProtocolException} that says what is wrong. */
+    public static Message decode(byte[] body) throws ProtocolException {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        if (in.remaining() < 2) {
+            throw new ProtocolException("message too short: " + body.length + " byte(s)");
+        }
+        int version = Byte.toUnsignedInt(in.get());
+        if (version != VERSION) {
+            throw new VersionMismatchException(version);
+        }
+        int type = Byte.toUnsignedInt(in.get());
+        Fields fields = new Fields(in);
+        switch (type) {
+            case TYPE_REQUEST:
+                return decodeRequest(fields);
+            case TYPE_LOG:
+                return decodeLog(fields);
+            case TYPE_REPLY:
+                return decodeReply(fields);
+            default:
+                throw new ProtocolException("unknown message type " + type);
+        }
+    }
+
+    private static Request decodeRequest(Fields fields) throws ProtocolException {
+        String command = string(fields.required(REQUEST_COMMAND, "command"));
+        int verbosity = level(fields.required(REQUEST_VERBOSITY, "verbosity")).number();
+        List<String> args = new ArrayList<>();
+        for (byte[] arg : fields.repeated(REQUEST_ARG)) {
+            args.add(string(arg));
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (byte[] option : fields.repeated(REQUEST_OPTION)) {
+            Map<String, String> pair = pairs(option);
+            if (pair.size() != 1) {
+                throw new ProtocolException("an option field must hold exactly one key and value");
+            }
+            Map.Entry<String, String> entry = pair.entrySet().iterator().next();
+            if (options.put(entry.getKey(), entry.getValue()) != null) {
+                throw new ProtocolException("option '" + entry.getKey() + "' given twice");
+            }
+        }
+        fields.finish();
+        return new Request(command, verbosity, args, options);
+    }
+
+    private static LogLine decodeLog(Fields fields) throws ProtocolException {
+        LogLine line = new LogLine(level(fields.required(LOG_LEVEL, "log level")), string(fields.required(LOG_TEXT, "log text")));
+        fields.finish();
+        return line;
+    }
+
+    private static Reply decodeReply(Fields fields) throws ProtocolException {
+        byte[] status = fields.required(REPLY_STATUS, "status");
+        if (status.length != 1) {
+            throw new ProtocolException("status field must be 1 byte, not " + status.length);
+        }
+        String message = string(fields.required(REPLY_MESSAGE, "message"));
+        List<Map<String, String>> records = new ArrayList<>();
+        for (byte[] record : fields.repeated(REPLY_RECORD)) {
+            records.add(pairs(record));
+        }
+        fields.finish();
+        return new Reply(Status.ofCode(Byte.toUnsignedInt(status[0])), message, records);
+    }
+
+    private static LogLevel level(byte[] value) throws ProtocolException {
+        if (value.length != 1 || value[0] < 0 || value[0] > LogLevel.TRACE.number()) {
+            throw new ProtocolException("a level must be one byte from 0 to 4");
+        }
+        return LogLevel.ofNumber(value[0]);
+    }
+
+    private static byte[] pairs(Map<String, String> map) {
+        Writer out = new Writer();
+        map.forEach((key, value) -> {
+            byte[] k = utf8(key);
+            if (k.length > 0xFFFF) {
+                throw new IllegalArgumentException("key longer than 65535 bytes");
+            }
+            out.u16(k.length);
+            out.raw(k);
+            byte[] v = utf8(value);
+            out.u32(v.length);
+            out.raw(v);
+        });
+        return out.bytes();
+    }
+
+    private static Map<String, String> pairs(byte[] bytes) throws ProtocolException {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        Map<String, String> map = new LinkedHashMap<>();
+        while (in.hasRemaining()) {
+            String key = string(take(in, 2, "key length"));
+            String value = string(take(in, 4, "value length"));
+            if (map.put(key, value) != null) {
+                throw new ProtocolException("key '" + key + "' given twice in one record");
+            }
+        }
+        return map;
+    }
+
+    /** Reads a length prefix of {@code width} bytes (2 or 4) and that many bytes. */
+    static byte[] take(ByteBuffer in, int width, String what) throws ProtocolException {
+        if (in.remaining() < width) {
+            throw new ProtocolException("truncated " + what);
+        }
+        long length = width == 2 ? Short.toUnsignedInt(in.getShort()) : Integer.toUnsignedLong(in.getInt());
+        if (length > in.remaining()) {
+            throw new ProtocolException(what + " " + length + " runs past the end of the message (" + in.remaining() + " byte(s) left)");
+        }
+        byte[] value = new byte[(int) length];
+        in.get(value);
+        return value;
+    }
+
+    private static String string(byte[] bytes) throws ProtocolException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException("a string field is not valid UTF-8");
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The fields of one message body, grouped by tag, checked as they are consumed. */
+    private static final class Fields {
+        private final Map<Integer, List<byte[]>> byTag = new LinkedHashMap<>();
+        private final BitSet consumed = new BitSet();
+
+        Fields(ByteBuffer in) throws ProtocolException {
+            while (in.hasRemaining()) {
+                int tag = Byte.toUnsignedInt(in.get());
+                byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(take(in, 4, "field " + tag + " length"));
+            }
+        }
+
+        byte[] required(int tag, String name) throws ProtocolException {
+            List<byte[]> values = byTag.getOrDefault(tag, List.of());
+            if (values.isEmpty()) {
+                throw new ProtocolException("missing " + name + " field");
+            }
+            if (values.size() > 1) {
+                throw new ProtocolException(name + " field given " + values.size() + " times");
+            }
+            consumed.set(tag);
+            return values.get(0);
+        }
+
+        List<byte[]> repeated(int tag) {
+            consumed.set(tag);
+            return byTag.getOrDefault(tag, List.of());
+        }
+
+        /** Rejects any field the message type does not define. */
+        void finish() throws ProtocolException {
+            for (int tag : byTag.keySet()) {
+                if (!consumed.get(tag)) {
+                    throw new ProtocolException("unknown field tag " + tag);
+                }
+            }
+        }
+    }
+
+    /** A growable big-endian byte sink. */
+    private static final class Writer {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        void u8(int v) {
+            out.write(v);
+        }
+
+        void u16(int v) {
+            out.write(v >>> 8);
+            out.write(v);
+        }
+
+        void u32(int v) {
+            u16(v >>> 16);
+            u16(v & 0xFFFF);
+        }
+
+        void raw(byte[] bytes) {
+            out.writeBytes(bytes);
+        }
+
+        void field(int tag, byte[] value) {
+            u8(tag);
+            u32(value.length);
+            raw(value);
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package multipass.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's final answer to a request: a status, a human-readable message and zero or more
+ * records (ordered string maps: an instance, a trusted client, the daemon's version...).
+ */
+public record Reply(Status status, String message, List<Map<String, String>> records) implements Message {
+    public Reply {
+        records = records.stream().map(Message::ordered).toList();
+    }
+
+    /** A successful reply carrying {@code records}. */
+    public static Reply ok(List<Map<String, String>> records) {
+        return new Reply(Status.OK, "", records);
+    }
+
+    /** A successful reply with nothing to report. */
+    public static Reply ok() {
+        return ok(List.of());
+    }
+
+    /** A failed reply. */
+    public static Reply error(Status status, String message) {
+        return new Reply(status, message, List.of());
+    }
+}

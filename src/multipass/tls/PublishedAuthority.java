@@ -1,0 +1,72 @@
+package multipass.tls;
+
+import multipass.util.AtomicFile;
+import multipass.util.Pem;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+
+/**
+ * How a client learns which CA to trust with nothing but the daemon's address: the daemon
+ * publishes its CA certificate at a path derived from the address (for a Unix socket,
+ * {@code <socket path>.ca.pem}, beside it), and the client reads it before each connection.
+ *
+ * <p>The publication is only as trustworthy as its directory, so the client accepts the file
+ * only when it is a regular file (not a symlink) owned by root or by the owner of the socket,
+ * and writable by nobody else. Whoever can write there could equally replace the socket.
+ */
+public final class PublishedAuthority {
+    private PublishedAuthority() {
+    }
+
+    /** Where the daemon listening on socket {@code socket} publishes its CA. */
+    public static Path forSocket(Path socket) {
+        return socket.resolveSibling(socket.getFileName() + ".ca.pem");
+    }
+
+    /** Writes {@code ca} to {@code path} atomically, world-readable. */
+    public static void publish(Path path, X509Certificate ca) throws IOException {
+        try {
+            AtomicFile.write(path, Pem.encode(Pem.CERTIFICATE, ca.getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.WORLD_READABLE);
+        } catch (CertificateEncodingException e) {
+            throw new IOException("cannot encode the daemon's CA certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the CA published at {@code path}, which must be owned by root or {@code expectedOwner}
+     * (null: skip the ownership check, on platforms without POSIX owners).
+     */
+    public static X509Certificate read(Path path, String expectedOwner) throws IdentityException {
+        try {
+            if (AtomicFile.posix()) {
+                PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                String owner = attributes.owner().getName();
+                if (!attributes.isRegularFile()) {
+                    throw new IdentityException("cannot verify the daemon: its CA certificate " + path + " is not a regular file");
+                }
+                if (expectedOwner != null && !owner.equals("root") && !owner.equals(expectedOwner)) {
+                    throw new IdentityException("cannot verify the daemon: its CA certificate " + path + " is owned by '" + owner
+                            + "', not by root or the socket's owner '" + expectedOwner + "'");
+                }
+                if (attributes.permissions().contains(PosixFilePermission.GROUP_WRITE) || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                    throw new IdentityException("cannot verify the daemon: its CA certificate " + path + " is writable by other users");
+                }
+            }
+            return Pem.singleCertificate(Files.readString(path, StandardCharsets.US_ASCII));
+        } catch (NoSuchFileException e) {
+            throw new IdentityException("cannot verify the daemon: its CA certificate " + path
+                    + " does not exist (is the daemon at this address a multipass-java daemon?)", e);
+        } catch (IOException | Pem.PemException e) {
+            throw new IdentityException("cannot verify the daemon: cannot read its CA certificate " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

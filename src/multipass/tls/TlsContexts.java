@@ -1,0 +1,93 @@
+package multipass.tls;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+
+/**
+ * Builds the two TLS configurations of the product, both TLS 1.3 only.
+ *
+ * <ul>
+ *   <li>Daemon: presents its server certificate, requests (but does not chain-verify) a client
+ *       certificate; authorization happens afterwards against the trust store.
+ *   <li>Client: presents its own certificate and trusts exactly one CA, the daemon's, checking
+ *       that the server certificate names {@code localhost} (RFC 6125 via JSSE's "HTTPS"
+ *       endpoint identification). An unverified daemon fails the handshake, so no request,
+ *       and no passphrase, is ever sent to it.
+ * </ul>
+ */
+public final class TlsContexts {
+    /** The only protocol version enabled. */
+    public static final String PROTOCOL = "TLSv1.3";
+    /** The name the daemon's certificate must carry. */
+    public static final String SERVER_NAME = "localhost";
+
+    private final SSLContext context;
+    private final boolean client;
+
+    private TlsContexts(SSLContext context, boolean client) {
+        this.context = context;
+        this.client = client;
+    }
+
+    /** The daemon's configuration. */
+    public static TlsContexts daemon(Identity identity) throws IdentityException {
+        return new TlsContexts(context(identity, new TrustManager[] {new AnyClientCertificate()}), false);
+    }
+
+    /** A client's configuration, trusting only {@code daemonCa}. */
+    public static TlsContexts client(Identity identity, X509Certificate daemonCa) throws IdentityException {
+        try {
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            anchors.setCertificateEntry("multipassd-ca", daemonCa);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(anchors);
+            return new TlsContexts(context(identity, factory.getTrustManagers()), true);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IdentityException("cannot set up trust in the daemon's certificate authority: " + e.getMessage(), e);
+        }
+    }
+
+    /** A new engine for one connection. */
+    public SSLEngine newEngine() {
+        SSLEngine engine = client ? context.createSSLEngine(SERVER_NAME, -1) : context.createSSLEngine();
+        engine.setUseClientMode(client);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(new String[] {PROTOCOL});
+        if (client) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        } else {
+            parameters.setWantClientAuth(true);
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    private static SSLContext context(Identity identity, TrustManager[] trust) throws IdentityException {
+        try {
+            SSLContext context = SSLContext.getInstance(PROTOCOL);
+            context.init(new KeyManager[] {new SingleKeyManager(identity)}, trust, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IdentityException("cannot initialise TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The DER bytes of the peer's leaf certificate, or null when it sent none. */
+    public static byte[] peerCertificate(javax.net.ssl.SSLSession session) {
+        try {
+            java.security.cert.Certificate[] chain = session.getPeerCertificates();
+            return chain.length == 0 ? null : chain[0].getEncoded();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.security.cert.CertificateEncodingException e) {
+            return null;
+        }
+    }
+}

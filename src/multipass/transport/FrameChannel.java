@@ -1,0 +1,74 @@
+package multipass.transport;
+
+import multipass.protocol.Message;
+import multipass.protocol.MessageCodec;
+import multipass.protocol.ProtocolException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Length-prefixed message frames over a {@link TlsChannel}: a 4-byte big-endian length
+ * (1 to {@link #MAX_FRAME} bytes) followed by that many body bytes. A bad length or a frame
+ * cut short is a {@link ProtocolException}; the caller then closes the connection.
+ * Not thread-safe.
+ */
+public final class FrameChannel implements AutoCloseable {
+    /** The hard limit on one frame's body: 1 MiB. */
+    public static final int MAX_FRAME = 1 << 20;
+
+    private final TlsChannel tls;
+    private final ByteBuffer header = ByteBuffer.allocate(4);
+
+    public FrameChannel(TlsChannel tls) {
+        this.tls = tls;
+    }
+
+    /** The TLS channel underneath (for the session's peer certificate). */
+    public TlsChannel tls() {
+        return tls;
+    }
+
+    /** Encodes and sends one message. */
+    public void send(Message message) throws IOException {
+        byte[] body = MessageCodec.encode(message);
+        if (body.length > MAX_FRAME) {
+            throw new ProtocolException("message of " + body.length + " bytes exceeds the frame limit of " + MAX_FRAME + " bytes");
+        }
+        ByteBuffer frame = ByteBuffer.allocate(4 + body.length);
+        frame.putInt(body.length).put(body).flip();
+        tls.write(frame);
+    }
+
+    /** Receives one raw frame body; null when the peer closed cleanly before a new frame. */
+    public byte[] receiveBody() throws IOException {
+        header.clear();
+        if (tls.read(header) < 0) {
+            return null;
+        }
+        tls.readFully(header);
+        header.flip();
+        long length = Integer.toUnsignedLong(header.getInt());
+        if (length == 0 || length > MAX_FRAME) {
+            throw new ProtocolException("invalid frame length " + length + " (must be 1 to " + MAX_FRAME + ")");
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) length);
+        try {
+            tls.readFully(body);
+        } catch (java.io.EOFException e) {
+            throw new ProtocolException("frame truncated: " + e.getMessage());
+        }
+        return body.array();
+    }
+
+    /** Receives and decodes one message; null when the peer closed cleanly before a new frame. */
+    public Message receive() throws IOException {
+        byte[] body = receiveBody();
+        return body == null ? null : MessageCodec.decode(body);
+    }
+
+    @Override
+    public void close() throws IOException {
+        tls.close();
+    }
+}

@@ -1,0 +1,232 @@
+package multipass.transport;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+
+/**
+ * Drives one {@link SSLEngine} over a blocking {@link ByteChannel}: a Unix domain or TCP
+ * {@code SocketChannel}, or an in-memory channel in tests. The same code serves both ends.
+ *
+ * <pre>
+ *   application bytes ──write()──► engine.wrap ──► netOut ──► channel
+ *   application bytes ◄──read()─── appIn ◄── engine.unwrap ◄── netIn ◄── channel
+ * </pre>
+ *
+ * Buffers start at the sizes the {@link SSLSession} asks for and grow when the engine reports
+ * BUFFER_OVERFLOW (destination too small) or BUFFER_UNDERFLOW with a full source buffer (a
+ * record larger than the source). Delegated tasks run on the calling thread. End of stream
+ * calls {@link SSLEngine#closeInbound()}, which throws when the peer did not send close_notify
+ * (a truncation attack, RFC 8446 section 6.1). {@link #close()} closes both directions.
+ *
+ * <p>Not thread-safe: one thread reads and writes a connection at a time.
+ */
+public final class TlsChannel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TlsChannel.class.getName());
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final ByteChannel channel;
+    private final SSLEngine engine;
+    /** Ciphertext read from the channel, not yet unwrapped; kept in write (fill) mode. */
+    private ByteBuffer netIn;
+    /** Ciphertext produced by wrap, flushed to the channel before wrap is called again. */
+    private ByteBuffer netOut;
+    /** Plaintext unwrapped but not yet handed to the caller; kept in write (fill) mode. */
+    private ByteBuffer appIn;
+    private boolean inboundDone;
+
+    public TlsChannel(ByteChannel channel, SSLEngine engine) {
+        this.channel = channel;
+        this.engine = engine;
+        SSLSession session = engine.getSession();
+        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
+    }
+
+    /** Runs the full handshake; throws if the peer fails it or vanishes before it completes. */
+    public void handshake() throws IOException {
+        engine.beginHandshake();
+        HandshakeStatus status = engine.getHandshakeStatus();
+        while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
+            status = step(status);
+        }
+    }
+
+    /** The session after the handshake: protocol, cipher suite, peer certificates. */
+    public SSLSession session() {
+        return engine.getSession();
+    }
+
+    /**
+     * Reads plaintext into {@code dst}, blocking until at least one byte is available.
+     * Returns -1 when the peer closed its side cleanly with close_notify.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        while (appIn.position() == 0) {
+            if (inboundDone) {
+                return -1;
+            }
+            HandshakeStatus status = unwrap();
+            // Post-handshake messages (TLS 1.3 KeyUpdate, NewSessionTicket) may need a reply.
+            while (status == HandshakeStatus.NEED_WRAP || status == HandshakeStatus.NEED_TASK) {
+                status = step(status);
+            }
+        }
+        appIn.flip();
+        int n = Math.min(dst.remaining(), appIn.remaining());
+        ByteBuffer slice = appIn.slice().limit(n);
+        dst.put(slice);
+        appIn.position(appIn.position() + n);
+        appIn.compact();
+        return n;
+    }
+
+    /** Reads exactly {@code dst.remaining()} bytes; end of stream first is an {@link EOFException}. */
+    public void readFully(ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            if (read(dst) < 0) {
+                throw new EOFException("connection closed by peer after " + dst.position() + " of " + dst.limit() + " byte(s)");
+            }
+        }
+    }
+
+    /** Encrypts and sends all of {@code src}. */
+    public void write(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            SSLEngineResult result = wrap(src);
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("cannot write: the TLS connection is closed");
+            }
+        }
+    }
+
+    /**
+     * Sends close_notify, acknowledges the peer's if it already came, and closes the channel.
+     * TLS 1.3 closes each direction separately, so both are closed here explicitly.
+     */
+    @Override
+    public void close() throws IOException {
+        try {
+            engine.closeOutbound();
+            while (!engine.isOutboundDone()) {
+                wrap(EMPTY);
+            }
+            if (!inboundDone) {
+                closeInboundQuietly();
+            }
+        } finally {
+            channel.close();
+        }
+    }
+
+    private HandshakeStatus step(HandshakeStatus status) throws IOException {
+        switch (status) {
+            case NEED_WRAP:
+                return wrap(EMPTY).getHandshakeStatus();
+            case NEED_UNWRAP:
+            case NEED_UNWRAP_AGAIN:
+                if (inboundDone) {
+                    throw new SSLHandshakeException("peer closed the connection during the TLS handshake");
+                }
+                return unwrap();
+            case NEED_TASK:
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+                return engine.getHandshakeStatus();
+            default:
+                return status;
+        }
+    }
+
+    /** Wraps once (growing netOut as needed) and writes what was produced to the channel. */
+    private SSLEngineResult wrap(ByteBuffer src) throws IOException {
+        while (true) {
+            netOut.clear();
+            SSLEngineResult result = engine.wrap(src, netOut);
+            trace("wrap", result);
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
+                continue;
+            }
+            netOut.flip();
+            while (netOut.hasRemaining()) {
+                channel.write(netOut);
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Unwraps one record into appIn, reading from the channel while the engine needs more
+     * bytes. Returns the engine's handshake status afterwards.
+     */
+    private HandshakeStatus unwrap() throws IOException {
+        while (true) {
+            netIn.flip();
+            SSLEngineResult result;
+            try {
+                result = engine.unwrap(netIn, appIn);
+            } finally {
+                netIn.compact();
+            }
+            trace("unwrap", result);
+            switch (result.getStatus()) {
+                case OK:
+                    return result.getHandshakeStatus();
+                case CLOSED:
+                    inboundDone = true;
+                    return result.getHandshakeStatus();
+                case BUFFER_OVERFLOW:
+                    appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                    break;
+                case BUFFER_UNDERFLOW:
+                    if (!netIn.hasRemaining()) {
+                        netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+                    }
+                    if (channel.read(netIn) < 0) {
+                        inboundDone = true;
+                        engine.closeInbound(); // throws unless close_notify arrived: truncation
+                        return engine.getHandshakeStatus();
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException("unexpected unwrap status " + result.getStatus());
+            }
+        }
+    }
+
+    /** A buffer in fill mode with the content of {@code buffer} and room for at least {@code atLeast} more bytes. */
+    private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocate(buffer.position() + Math.max(atLeast, buffer.capacity()));
+        buffer.flip();
+        bigger.put(buffer);
+        return bigger;
+    }
+
+    private void closeInboundQuietly() {
+        try {
+            engine.closeInbound();
+        } catch (SSLException e) {
+            // Expected in TLS 1.3 when we close first: the peer's close_notify is not awaited.
+            LOG.log(Level.TRACE, "closing inbound before the peer's close_notify: {0}", e.getMessage());
+        }
+    }
+
+    private void trace(String operation, SSLEngineResult result) {
+        if (LOG.isLoggable(Level.TRACE)) {
+            LOG.log(Level.TRACE, "{0}: {1} {2}, consumed {3}, produced {4}", operation, result.getStatus(),
+                    result.getHandshakeStatus(), result.bytesConsumed(), result.bytesProduced());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package multipass.trust;
+
+import java.util.Locale;
+
+/** How a certificate came to be trusted. */
+public enum AdmissionMethod {
+    /** The first admin-group client on a fresh Unix socket. */
+    FIRST_CLIENT,
+    /** {@code multipass authenticate} with the right passphrase. */
+    PASSPHRASE,
+    /** {@code daemon --install}. */
+    INSTALLER,
+    /** A bare PEM block added to the store by hand (or by Multipass). */
+    MANUAL;
+
+    /** The name shown to users and stored in the file: {@code first-client}, {@code passphrase}... */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses {@link #label()}. */
+    public static AdmissionMethod parse(String label) {
+        for (AdmissionMethod method : values()) {
+            if (method.label().equals(label)) {
+                return method;
+            }
+        }
+        throw new IllegalArgumentException("unknown admission method '" + label + "'");
+    }
+}

@@ -1,0 +1,41 @@
+package multipass.trust;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * One trusted client certificate with what is known of its admission: the OS user and uid
+ * that presented it ({@code unknown}/-1 when not known, e.g. over TCP), how and when.
+ * Immutable; equality of certificates is by exact DER bytes.
+ */
+public record TrustEntry(byte[] der, String user, long uid, AdmissionMethod method, Instant admitted) {
+    public TrustEntry {
+        der = der.clone();
+    }
+
+    @Override
+    public byte[] der() {
+        return der.clone();
+    }
+
+    /** Lower-case hex SHA-256 of the DER bytes, as LXD and Incus show fingerprints. */
+    public String fingerprint() {
+        return fingerprint(der);
+    }
+
+    /** Lower-case hex SHA-256 of {@code der}. */
+    public static String fingerprint(byte[] der) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a mandatory JDK algorithm", e);
+        }
+    }
+
+    /** True when this entry holds exactly {@code candidate} (constant-time compare). */
+    public boolean matches(byte[] candidate) {
+        return MessageDigest.isEqual(der, candidate);
+    }
+}
