@@ -93,7 +93,7 @@ test: $(JARFILE) $(BUILD)/test-classes.stamp
 	  *) select="--scan-class-path $(TEST_CLASSES)" ;; \
 	esac; \
 	echo "$(JAVA) -jar $$junit $$cmd --disable-banner $$colors --details=tree --class-path $(CLASSES):$(TEST_CLASSES) --reports-dir $(REPORTS) $$select $(TEST_ARGS)"; \
-	"$(JAVA)" -jar "$$junit" $$cmd --disable-banner $$colors --details=tree \
+	"$(JAVA)" -Dmultipass.jar="$(CURDIR)/$(JARFILE)" -jar "$$junit" $$cmd --disable-banner $$colors --details=tree \
 	  --class-path "$(CLASSES):$(TEST_CLASSES)" --reports-dir $(REPORTS) \
 	  $$select $(TEST_ARGS); \
 	status=$$?; \
