@@ -61,7 +61,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Prepares the data dir, identity and stores, and binds the endpoint. */
-    static Daemon start(DaemonOptions options, Clock clock) throws StartupException {
+    public static Daemon start(DaemonOptions options, Clock clock) throws StartupException {
         try {
             DataDir.prepare(options.dataDir());
             TrustStore store = TrustStore.open(options.dataDir());
@@ -169,7 +169,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The daemon cannot start; the message says why and what to do. */
-    static final class StartupException extends Exception {
+    public static final class StartupException extends Exception {
         private static final long serialVersionUID = 1L;
 
         StartupException(String message, Throwable cause) {

@@ -17,15 +17,21 @@ import java.util.logging.Logger;
  * {@link RequestLog} of the request being served on the current thread. Lines look like
  * {@code [2026-11-26T15:00:00.123Z] [info] [Daemon] message}.
  */
-final class DaemonLogging {
+public final class DaemonLogging {
+    /** The JDK's own loggers, held strongly so their level sticks; their debug output is noise to users. */
+    private static final Logger[] JDK_LOGGERS = {Logger.getLogger("jdk"), Logger.getLogger("javax"), Logger.getLogger("sun")};
+
     private DaemonLogging() {
     }
 
     /** Installs the handlers on the root logger; {@code verbosity} is the stderr threshold. */
-    static void configure(LogLevel verbosity, PrintStream err) {
+    public static void configure(LogLevel verbosity, PrintStream err) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         root.setLevel(Level.ALL);
+        for (Logger logger : JDK_LOGGERS) {
+            logger.setLevel(Level.INFO);
+        }
         root.addHandler(new LineHandler(verbosity, err));
     }
 

@@ -10,5 +10,5 @@ import java.nio.file.Path;
  *
  * @param installUser for {@code --install}: the user to enrol, or null for the default
  */
-record DaemonOptions(Address address, Path dataDir, String adminGroup, LogLevel verbosity, boolean install, String installUser) {
+public record DaemonOptions(Address address, Path dataDir, String adminGroup, LogLevel verbosity, boolean install, String installUser) {
 }

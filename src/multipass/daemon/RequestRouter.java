@@ -42,6 +42,10 @@ final class RequestRouter {
     /** The reply to {@code request} from {@code peer}; never throws for a client's mistake. */
     Reply handle(Request request, Peer peer) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, "request {0} from {1} (uid {2})", request.command(), peer.userName(), peer.uid());
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "{0}: {1}, client certificate {2}", request.command(), request,
+                    peer.certificate() == null ? "none" : TrustEntry.fingerprint(peer.certificate()));
+        }
         if (request.command().equals("authenticate")) {
             return authenticate(request, peer);
         }

@@ -1,0 +1,43 @@
+package multipass.cli;
+
+import multipass.platform.Address;
+import multipass.platform.Platform;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Runs the CLI in-process as one user (an identity directory) against one daemon address. */
+final class CliRunner {
+    /** What one CLI run printed and returned. */
+    record Result(int exit, String out, String err) {
+    }
+
+    private final Address address;
+    private final Path identityDir;
+
+    CliRunner(Address address, Path identityDir) {
+        this.address = address;
+        this.identityDir = identityDir;
+    }
+
+    Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    /** Runs with {@code stdin} as a non-terminal standard input. */
+    Result runWithInput(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Terminal terminal = new Terminal(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), outStream, false);
+        Platform platform = new Platform(Platform.Os.LINUX, Map.of("HOME", identityDir.toString()), false);
+        Cli cli = new Cli(platform, outStream, errStream, terminal, () -> DaemonConnection.open(address, identityDir));
+        int exit = cli.run(args);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}

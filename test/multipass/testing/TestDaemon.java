@@ -1,0 +1,91 @@
+package multipass.testing;
+
+import multipass.daemon.Daemon;
+import multipass.daemon.DaemonLogging;
+import multipass.daemon.DaemonOptions;
+import multipass.platform.Address;
+import multipass.protocol.LogLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * A real daemon on a real Unix socket inside a test's temporary directory, served on a
+ * background thread of the test JVM. Its log (all levels) is captured for assertions.
+ */
+public final class TestDaemon implements AutoCloseable {
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+    private static final PrintStream LOG_STREAM = new PrintStream(LOG, true, StandardCharsets.UTF_8);
+
+    private final Path dataDir;
+    private final Path socket;
+    private Daemon daemon;
+    private Thread thread;
+
+    private TestDaemon(Path dir) {
+        this.dataDir = dir.resolve("data");
+        this.socket = dir.resolve("s");
+    }
+
+    /** Starts a daemon with its data dir and socket in {@code dir}. */
+    public static TestDaemon start(Path dir) throws Daemon.StartupException {
+        TestDaemon daemon = new TestDaemon(dir);
+        daemon.startAgain();
+        return daemon;
+    }
+
+    /** (Re)starts the daemon on the same data dir and socket. */
+    public void startAgain() throws Daemon.StartupException {
+        DaemonLogging.configure(LogLevel.TRACE, LOG_STREAM);
+        daemon = Daemon.start(new DaemonOptions(address(), dataDir, null, LogLevel.TRACE, false, null), Clock.systemUTC());
+        Daemon serving = daemon;
+        thread = new Thread(() -> {
+            try {
+                serving.serve();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "test-daemon");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops the daemon as SIGTERM would. */
+    public void stop() throws IOException {
+        daemon.close();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public Address address() {
+        return new Address.Unix(socket);
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Everything every test daemon logged so far in this JVM. */
+    public static String log() {
+        synchronized (LOG_STREAM) {
+            return LOG.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+    }
+}
