@@ -16,6 +16,7 @@ import multipass.transport.TlsChannel;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,12 @@ final class ClientSession implements Runnable {
         try (channel) {
             Peer.Credentials credentials = endpoint.credentials(channel);
             TlsChannel connection = new TlsChannel(channel, tls.newEngine());
-            ScheduledFuture<?> timeout = watchdog.schedule(this::abandon, handshakeMillis, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> timeout;
+            try {
+                timeout = watchdog.schedule(this::abandon, handshakeMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // the daemon is stopping
+            }
             connection.handshake();
             timeout.cancel(false);
             Peer peer = new Peer(TlsContexts.peerCertificate(connection.session()), credentials);
@@ -69,7 +75,14 @@ final class ClientSession implements Runnable {
 
     private void serve(FrameChannel frames, Peer peer) throws IOException {
         while (true) {
-            byte[] body = frames.receiveBody();
+            byte[] body;
+            try {
+                body = frames.receiveBody();
+            } catch (ProtocolException e) {
+                LOG.log(System.Logger.Level.DEBUG, "malformed frame from {0}: {1}", peer.userName(), e.getMessage());
+                frames.send(Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + e.getMessage()));
+                return;
+            }
             if (body == null) {
                 return;
             }

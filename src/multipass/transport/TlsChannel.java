@@ -117,8 +117,16 @@ public final class TlsChannel implements AutoCloseable {
     public void close() throws IOException {
         try {
             engine.closeOutbound();
-            while (!engine.isOutboundDone()) {
-                wrap(EMPTY);
+            try {
+                while (!engine.isOutboundDone()) {
+                    wrap(EMPTY);
+                }
+            } catch (IOException e) {
+                if (!inboundDone) {
+                    throw e;
+                }
+                // The peer closed first and is gone: our close_notify has no one to reach.
+                LOG.log(Level.DEBUG, "peer closed before our close_notify could be sent: {0}", e.getMessage());
             }
             if (!inboundDone) {
                 closeInboundQuietly();

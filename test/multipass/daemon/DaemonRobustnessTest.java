@@ -1,0 +1,194 @@
+package multipass.daemon;
+
+import multipass.protocol.Message;
+import multipass.protocol.MessageCodec;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+import multipass.testing.TestDaemon;
+import multipass.tls.ClientIdentity;
+import multipass.tls.Identity;
+import multipass.tls.PublishedAuthority;
+import multipass.tls.TlsContexts;
+import multipass.transport.FrameChannel;
+import multipass.transport.TlsChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A live daemon facing bad input over real TLS: malformed frames, another protocol version,
+ * garbage instead of TLS, a vanished client. Each gets a clear error or a closed connection,
+ * and the daemon keeps serving. Also the socket's placement rules: a planted symlink is
+ * replaced, not followed; a live daemon is not displaced.
+ */
+@Timeout(60)
+class DaemonRobustnessTest {
+    @TempDir
+    Path dir;
+    private TestDaemon daemon;
+    private Identity identity;
+
+    @BeforeEach
+    void start() throws Exception {
+        daemon = TestDaemon.start(dir);
+        identity = ClientIdentity.loadOrCreate(dir.resolve("client"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        daemon.close();
+    }
+
+    private FrameChannel connect() throws Exception {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(daemon.address().socketAddress());
+        TlsContexts tls = TlsContexts.client(identity, PublishedAuthority.read(PublishedAuthority.forSocket(daemon.socket()), null));
+        TlsChannel connection = new TlsChannel(channel, tls.newEngine());
+        connection.handshake();
+        return new FrameChannel(connection);
+    }
+
+    private Reply rawExchange(byte[] frame) throws Exception {
+        try (FrameChannel frames = connect()) {
+            frames.tls().write(ByteBuffer.wrap(frame));
+            Message reply = frames.receive();
+            assertInstanceOf(Reply.class, reply);
+            assertNull(frames.receive(), "the daemon closes the connection after a malformed frame");
+            return (Reply) reply;
+        }
+    }
+
+    private static byte[] frame(byte[] body) {
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    private void assertStillServing() throws Exception {
+        try (FrameChannel frames = connect()) {
+            frames.send(Request.of("version", 0));
+            Reply reply = (Reply) frames.receive();
+            assertEquals(Status.OK, reply.status(), reply.message());
+        }
+    }
+
+    @Test
+    void severalRequestsShareOneConnection() throws Exception {
+        try (FrameChannel frames = connect()) {
+            for (int i = 0; i < 5; i++) {
+                frames.send(Request.of("list", 0));
+                assertEquals(Status.OK, ((Reply) frames.receive()).status());
+            }
+        }
+    }
+
+    @Test
+    void malformedFramesGetAnErrorAndAClosedConnection() throws Exception {
+        byte[] request = MessageCodec.encode(Request.of("list", 0));
+        byte[] unknownTag = request.clone();
+        unknownTag[2] = 99;
+        Reply reply = rawExchange(frame(unknownTag));
+        assertEquals(Status.INVALID_ARGUMENT, reply.status());
+        assertTrue(reply.message().startsWith("malformed request: "), reply.message());
+
+        reply = rawExchange(frame(new byte[] {1}));
+        assertEquals(Status.INVALID_ARGUMENT, reply.status());
+
+        byte[] aReply = MessageCodec.encode(Reply.ok());
+        assertEquals("malformed request: expected a request message", rawExchange(frame(aReply)).message());
+        assertStillServing();
+    }
+
+    @Test
+    void anotherProtocolVersionIsToldWhichVersionsDiffer() throws Exception {
+        byte[] body = MessageCodec.encode(Request.of("list", 0));
+        body[0] = 2;
+        Reply reply = rawExchange(frame(body));
+        assertEquals(Status.FAILED_PRECONDITION, reply.status());
+        assertTrue(reply.message().contains("peer speaks version 2, this build speaks version 1"), reply.message());
+    }
+
+    @Test
+    void oversizedLengthPrefixIsRefusedWithoutAllocating() throws Exception {
+        Reply reply = rawExchange(ByteBuffer.allocate(4).putInt(0x8000_0000).array());
+        assertEquals(Status.INVALID_ARGUMENT, reply.status());
+        assertEquals("malformed request: invalid frame length 2147483648 (must be 1 to 1048576)", reply.message());
+        assertStillServing();
+    }
+
+    @Test
+    void garbageInsteadOfTlsAndVanishingClientsDoNotHurt() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.connect(daemon.address().socketAddress());
+                channel.write(ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer sink = ByteBuffer.allocate(1024);
+                while (channel.read(sink.clear()) >= 0) {
+                    continue; // the daemon answers with a TLS alert at most, then closes
+                }
+            }
+            SocketChannel abandoned = SocketChannel.open(StandardProtocolFamily.UNIX);
+            abandoned.connect(daemon.address().socketAddress());
+            abandoned.close();
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void aClientWithoutCertificateIsNotAuthenticated() throws Exception {
+        assertStillServing(); // makes "client" the first, trusted client
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(daemon.address().socketAddress());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("ca", PublishedAuthority.read(PublishedAuthority.forSocket(daemon.socket()), null));
+        trust.init(anchors);
+        context.init(null, trust.getTrustManagers(), null);
+        javax.net.ssl.SSLEngine engine = context.createSSLEngine("localhost", -1);
+        engine.setUseClientMode(true);
+        TlsChannel tls = new TlsChannel(channel, engine);
+        tls.handshake();
+        try (FrameChannel frames = new FrameChannel(tls)) {
+            frames.send(Request.of("list", 0));
+            assertEquals(Status.UNAUTHENTICATED, ((Reply) frames.receive()).status());
+        }
+    }
+
+    @Test
+    void aPlantedSymlinkIsReplacedNotFollowed() throws Exception {
+        daemon.stop();
+        Path target = dir.resolve("victim");
+        Files.writeString(target, "precious");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(daemon.socket(), target);
+        daemon.startAgain();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals("precious", Files.readString(target));
+        assertTrue(Files.readAttributes(daemon.socket(), java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther(), "the socket path now holds the socket");
+        assertStillServing();
+    }
+
+    @Test
+    void aSecondDaemonDoesNotDisplaceALiveOne() {
+        Daemon.StartupException error = assertThrows(Daemon.StartupException.class, () -> TestDaemon.start(dir));
+        assertTrue(error.getMessage().contains("another daemon is already listening on " + daemon.socket()), error.getMessage());
+    }
+}
