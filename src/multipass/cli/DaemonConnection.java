@@ -1,6 +1,7 @@
 package multipass.cli;
 
 import multipass.platform.Address;
+import multipass.platform.CurrentUser;
 import multipass.protocol.LogLine;
 import multipass.protocol.Message;
 import multipass.protocol.ProtocolException;
@@ -22,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -39,15 +42,16 @@ final class DaemonConnection implements AutoCloseable {
         this.frames = frames;
     }
 
-    /** Connects to {@code address} as the identity kept in {@code identityDir}. */
-    static DaemonConnection open(Address address, Path identityDir) throws ClientFailure {
-        if (!(address instanceof Address.Unix)) {
-            throw new ClientFailure(CANNOT_CONNECT, "TCP addresses are not supported yet: " + address, null);
-        }
-        Path socket = ((Address.Unix) address).path();
-        SocketChannel channel = connectUnix(socket, address);
+    /**
+     * Connects to {@code address} as the identity kept in {@code identityDir}; for TCP the
+     * daemon's CA is looked up in {@code rendezvousDirs}.
+     */
+    static DaemonConnection open(Address address, Path identityDir, List<Path> rendezvousDirs) throws ClientFailure {
+        SocketChannel channel = address instanceof Address.Unix ? connectUnix(((Address.Unix) address).path(), address) : connectTcp(address);
         try {
-            X509Certificate ca = readAuthority(socket);
+            List<X509Certificate> ca = address instanceof Address.Unix
+                    ? List.of(readAuthority(((Address.Unix) address).path()))
+                    : readTcpAuthorities((Address.Tcp) address, rendezvousDirs);
             Identity identity = ClientIdentity.loadOrCreate(identityDir);
             TlsChannel tls = new TlsChannel(channel, TlsContexts.client(identity, ca).newEngine());
             tls.handshake();
@@ -110,6 +114,36 @@ final class DaemonConnection implements AutoCloseable {
             }
             throw new ClientFailure(CANNOT_CONNECT, "Please ensure multipassd is running and '" + address + "' is accessible", e);
         }
+    }
+
+    private static SocketChannel connectTcp(Address address) throws ClientFailure {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.connect(address.socketAddress());
+            return channel;
+        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
+            closeQuietly(channel);
+            throw new ClientFailure(CANNOT_CONNECT, "Please ensure multipassd is running and '" + address + "' is accessible", e);
+        }
+    }
+
+    /** The CAs published for a TCP port: by root, or by this user's own daemon. */
+    private static List<X509Certificate> readTcpAuthorities(Address.Tcp address, List<Path> rendezvousDirs) throws IdentityException {
+        List<X509Certificate> found = new ArrayList<>();
+        List<String> tried = new ArrayList<>();
+        for (Path dir : rendezvousDirs) {
+            Path file = PublishedAuthority.forTcpPort(dir, address.port());
+            tried.add(file.toString());
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                found.add(PublishedAuthority.read(file, CurrentUser.get().name()));
+            }
+        }
+        if (found.isEmpty()) {
+            throw new IdentityException("cannot verify the daemon at '" + address + "': no CA certificate is published for port "
+                    + address.port() + " (looked for " + String.join(" and ", tried) + "); no passphrase was sent");
+        }
+        return found;
     }
 
     private static X509Certificate readAuthority(Path socket) throws IdentityException, IOException {

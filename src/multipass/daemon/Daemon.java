@@ -69,7 +69,7 @@ public final class Daemon implements AutoCloseable {
             Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
-            Endpoint endpoint = bind(options.address(), store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
+            Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
             AdminPolicy admins = new AdminPolicy(users, adminGroup, CurrentUser.get().uid());
             RequestRouter router = new RequestRouter(new Authorizer(store, admins, endpoint, clock), settings);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
@@ -118,12 +118,12 @@ public final class Daemon implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "stopped listening on {0}", endpoint.address());
     }
 
-    private static Endpoint bind(Address address, boolean storeEmpty, String adminGroup, UserDatabase users,
+    private static Endpoint bind(DaemonOptions options, boolean storeEmpty, String adminGroup, UserDatabase users,
                                  java.security.cert.X509Certificate ca) throws IOException, StartupException {
-        if (!(address instanceof Address.Unix)) {
-            throw new StartupException("TCP addresses are not supported yet: " + address, null);
+        if (options.address() instanceof Address.Tcp) {
+            return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca);
         }
-        Path socket = ((Address.Unix) address).path();
+        Path socket = ((Address.Unix) options.address()).path();
         SocketAccess access = new SocketAccess(socketGroup(adminGroup, users));
         if (!CurrentUser.get().isRoot()) {
             LOG.log(System.Logger.Level.INFO, "not running as root: the socket stays owned by {0}{1}", CurrentUser.get().name(),

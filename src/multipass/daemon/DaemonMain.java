@@ -11,7 +11,7 @@ import java.time.Clock;
 
 /**
  * The daemon's command line: {@code multipass daemon [--address ADDR] [--data-dir DIR]
- * [--admin-group NAME] [--verbosity LEVEL]}. Runs in the foreground, logs to stderr, prints
+ * [--admin-group NAME] [--verbosity LEVEL]}, or {@code daemon --install [--user NAME]}. Runs in the foreground, logs to stderr, prints
  * the {@code MULTIPASS_SERVER_ADDRESS=...} clients need on stdout once it listens, and stops
  * cleanly on SIGTERM/SIGINT. Exit codes: 0 stopped, 1 command-line error, 2 cannot start.
  */
@@ -32,6 +32,10 @@ public final class DaemonMain {
             "  --admin-group <name>   The group allowed to connect before anyone is trusted.",
             "                         Default: the first of sudo, admin, wheel that exists.",
             "  --verbosity <level>    error, warning, info (default), debug or trace.",
+            "  --install              Do not run: enrol the installing user instead, if nobody",
+            "                         is trusted yet (what a package's post-install runs).",
+            "  --user <name>          With --install: the user to enrol. Default: $SUDO_USER,",
+            "                         else the invoking user.",
             "");
 
     private DaemonMain() {
@@ -42,7 +46,7 @@ public final class DaemonMain {
         return run(args, Platform.current(), System.out, System.err);
     }
 
-    static int run(String[] args, Platform platform, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Platform platform, PrintStream out, PrintStream err) {
         DaemonOptions options;
         try {
             options = parse(args, platform);
@@ -55,6 +59,15 @@ public final class DaemonMain {
             return 0;
         }
         DaemonLogging.configure(options.verbosity(), err);
+        if (options.install()) {
+            try {
+                new Installer(platform, System.getenv(), out, Clock.systemUTC()).install(options.dataDir(), options.installUser());
+                return 0;
+            } catch (Installer.InstallException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+        }
         Daemon daemon;
         try {
             daemon = Daemon.start(options, Clock.systemUTC());
@@ -81,6 +94,8 @@ public final class DaemonMain {
         String dataDir = null;
         String adminGroup = null;
         LogLevel verbosity = LogLevel.INFO;
+        boolean install = false;
+        String user = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (platform.isHelpFlag(arg)) {
@@ -88,6 +103,10 @@ public final class DaemonMain {
             }
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
+                case "--install":
+                    install = true;
+                    break;
+                case "--user":
                 case "--address":
                 case "--data-dir":
                 case "--admin-group":
@@ -104,6 +123,8 @@ public final class DaemonMain {
                         address = value;
                     } else if (name.equals("--data-dir")) {
                         dataDir = value;
+                    } else if (name.equals("--user")) {
+                        user = value;
                     } else if (name.equals("--admin-group")) {
                         adminGroup = value;
                     } else {
@@ -116,9 +137,12 @@ public final class DaemonMain {
                             : "Unexpected argument '" + arg + "'.");
             }
         }
+        if (user != null && !install) {
+            throw new IllegalArgumentException("--user is only meaningful with --install.");
+        }
         Address parsed = address == null ? platform.daemonAddress() : Address.parse(address);
         Path data = dataDir == null ? platform.daemonDataDir() : Path.of(dataDir).toAbsolutePath();
-        return new DaemonOptions(parsed, data, adminGroup, verbosity, false, null);
+        return new DaemonOptions(parsed, data, adminGroup, verbosity, platform.daemonRendezvousDir(), install, user);
     }
 
     private static void closeQuietly(Daemon daemon, PrintStream err) {

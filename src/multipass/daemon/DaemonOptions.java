@@ -8,7 +8,9 @@ import java.nio.file.Path;
 /**
  * The daemon's parsed command line, with platform defaults filled in.
  *
- * @param installUser for {@code --install}: the user to enrol, or null for the default
+ * @param rendezvousDir where a TCP daemon publishes its CA for clients
+ * @param installUser   for {@code --install}: the user to enrol, or null for the default
  */
-public record DaemonOptions(Address address, Path dataDir, String adminGroup, LogLevel verbosity, boolean install, String installUser) {
+public record DaemonOptions(Address address, Path dataDir, String adminGroup, LogLevel verbosity, Path rendezvousDir,
+                            boolean install, String installUser) {
 }

@@ -2,6 +2,7 @@ package multipass.platform;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -99,6 +100,28 @@ public final class Platform {
             default:
                 return new Address.Unix(Path.of("/run/multipass_socket"));
         }
+    }
+
+    /**
+     * Where a TCP daemon publishes its CA certificate for clients (see
+     * {@code PublishedAuthority}): the system directory (root's daemons; only root can write
+     * it), then this user's own runtime directory (this user's daemons).
+     */
+    public List<Path> rendezvousDirs() {
+        if (os == Os.WINDOWS) {
+            return List.of(Path.of(require("ProgramData"), "Multipass"));
+        }
+        Path system = Path.of(os == Os.MACOS ? "/var/run" : "/run", "multipassd");
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        Path user = runtime != null && !runtime.isEmpty() && Path.of(runtime).isAbsolute()
+                ? Path.of(runtime, "multipassd") : xdgDataHome().resolve("multipassd-published");
+        return List.of(system, user);
+    }
+
+    /** The rendezvous directory a daemon run by this process's user publishes into. */
+    public Path daemonRendezvousDir() {
+        List<Path> dirs = rendezvousDirs();
+        return os == Os.WINDOWS || root ? dirs.get(0) : dirs.get(1);
     }
 
     /** {@code -?} is a help flag on Windows, as in Multipass. */

@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,31 +32,16 @@ public final class ClientIdentity {
 
     /** Loads the identity in {@code dir}, creating it (and {@code dir}) on first use. */
     public static Identity loadOrCreate(Path dir) throws IdentityException {
-        return loadOrCreate(dir, null);
-    }
-
-    /**
-     * As {@link #loadOrCreate(Path)}, and when {@code owner} is not null, every directory and
-     * file created is given to {@code owner} (the installer enrolling another user).
-     */
-    public static Identity loadOrCreate(Path dir, UserPrincipal owner) throws IdentityException {
         Path cert = dir.resolve(CERT_FILE);
         Path key = dir.resolve(KEY_FILE);
         if (Files.exists(cert) && Files.exists(key)) {
             return load(cert, key);
         }
         try {
-            List<Path> created = createPrivateDirectories(dir);
+            createPrivateDirectories(dir);
             Identity identity = generate(dir);
             AtomicFile.write(key, Pem.encode(Pem.PRIVATE_KEY, identity.key().getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.OWNER_ONLY);
             AtomicFile.write(cert, Pem.encode(Pem.CERTIFICATE, identity.certificate().getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.WORLD_READABLE);
-            if (owner != null) {
-                created.add(key);
-                created.add(cert);
-                for (Path path : created) {
-                    Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setOwner(owner);
-                }
-            }
             return identity;
         } catch (IOException | java.security.cert.CertificateEncodingException e) {
             throw new IdentityException("cannot store the client certificate in " + dir + ": " + e.getMessage(), e);

@@ -17,11 +17,15 @@ import java.security.cert.X509Certificate;
 /**
  * How a client learns which CA to trust with nothing but the daemon's address: the daemon
  * publishes its CA certificate at a path derived from the address (for a Unix socket,
- * {@code <socket path>.ca.pem}, beside it), and the client reads it before each connection.
+ * {@code <socket path>.ca.pem}, beside it; for TCP, {@code tcp-<port>.ca.pem} in a rendezvous
+ * directory: {@code /run/multipassd} for root's daemons, the user's runtime directory for the
+ * user's own), and the client reads it before each connection.
  *
  * <p>The publication is only as trustworthy as its directory, so the client accepts the file
- * only when it is a regular file (not a symlink) owned by root or by the owner of the socket,
- * and writable by nobody else. Whoever can write there could equally replace the socket.
+ * only when it is a regular file (not a symlink) owned by root or by the expected owner (the
+ * socket's owner; for TCP, the client's own user), and writable by nobody else. Whoever can
+ * write there could equally replace the socket. A rogue TCP server started by another user on
+ * the daemon's port cannot publish there, so its certificate fails verification.
  */
 public final class PublishedAuthority {
     private PublishedAuthority() {
@@ -30,6 +34,11 @@ public final class PublishedAuthority {
     /** Where the daemon listening on socket {@code socket} publishes its CA. */
     public static Path forSocket(Path socket) {
         return socket.resolveSibling(socket.getFileName() + ".ca.pem");
+    }
+
+    /** Where a daemon on TCP port {@code port} publishes its CA, inside rendezvous directory {@code dir}. */
+    public static Path forTcpPort(Path dir, int port) {
+        return dir.resolve("tcp-" + port + ".ca.pem");
     }
 
     /** Writes {@code ca} to {@code path} atomically, world-readable. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * Builds the two TLS configurations of the product, both TLS 1.3 only.
@@ -44,10 +45,17 @@ public final class TlsContexts {
 
     /** A client's configuration, trusting only {@code daemonCa}. */
     public static TlsContexts client(Identity identity, X509Certificate daemonCa) throws IdentityException {
+        return client(identity, List.of(daemonCa));
+    }
+
+    /** A client's configuration, trusting only the daemon CAs in {@code daemonCas}. */
+    public static TlsContexts client(Identity identity, List<X509Certificate> daemonCas) throws IdentityException {
         try {
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
-            anchors.setCertificateEntry("multipassd-ca", daemonCa);
+            for (int i = 0; i < daemonCas.size(); i++) {
+                anchors.setCertificateEntry("multipassd-ca-" + i, daemonCas.get(i));
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             factory.init(anchors);
             return new TlsContexts(context(identity, factory.getTrustManagers()), true);

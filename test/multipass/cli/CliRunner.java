@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Runs the CLI in-process as one user (an identity directory) against one daemon address. */
@@ -18,10 +19,17 @@ final class CliRunner {
 
     private final Address address;
     private final Path identityDir;
+    private final List<Path> rendezvousDirs;
 
     CliRunner(Address address, Path identityDir) {
+        this(address, identityDir, List.of());
+    }
+
+    /** A runner that looks for a TCP daemon's CA in {@code rendezvousDirs}. */
+    CliRunner(Address address, Path identityDir, List<Path> rendezvousDirs) {
         this.address = address;
         this.identityDir = identityDir;
+        this.rendezvousDirs = List.copyOf(rendezvousDirs);
     }
 
     Result run(String... args) {
@@ -36,7 +44,7 @@ final class CliRunner {
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         Terminal terminal = new Terminal(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), outStream, false);
         Platform platform = new Platform(Platform.Os.LINUX, Map.of("HOME", identityDir.toString()), false);
-        Cli cli = new Cli(platform, outStream, errStream, terminal, () -> DaemonConnection.open(address, identityDir));
+        Cli cli = new Cli(platform, outStream, errStream, terminal, () -> DaemonConnection.open(address, identityDir, rendezvousDirs));
         int exit = cli.run(args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -23,18 +23,25 @@ public final class TestDaemon implements AutoCloseable {
     private static final PrintStream LOG_STREAM = new PrintStream(LOG, true, StandardCharsets.UTF_8);
 
     private final Path dataDir;
-    private final Path socket;
+    private final Path rendezvousDir;
+    private final Address address;
     private Daemon daemon;
     private Thread thread;
 
-    private TestDaemon(Path dir) {
+    private TestDaemon(Path dir, Address address) {
         this.dataDir = dir.resolve("data");
-        this.socket = dir.resolve("s");
+        this.rendezvousDir = dir.resolve("rendezvous");
+        this.address = address;
     }
 
     /** Starts a daemon with its data dir and socket in {@code dir}. */
     public static TestDaemon start(Path dir) throws Daemon.StartupException {
-        TestDaemon daemon = new TestDaemon(dir);
+        return start(dir, new Address.Unix(dir.resolve("s")));
+    }
+
+    /** Starts a daemon on {@code address}, with its data dir (and TCP rendezvous dir) in {@code dir}. */
+    public static TestDaemon start(Path dir, Address address) throws Daemon.StartupException {
+        TestDaemon daemon = new TestDaemon(dir, address);
         daemon.startAgain();
         return daemon;
     }
@@ -42,7 +49,7 @@ public final class TestDaemon implements AutoCloseable {
     /** (Re)starts the daemon on the same data dir and socket. */
     public void startAgain() throws Daemon.StartupException {
         DaemonLogging.configure(LogLevel.TRACE, LOG_STREAM);
-        daemon = Daemon.start(new DaemonOptions(address(), dataDir, null, LogLevel.TRACE, false, null), Clock.systemUTC());
+        daemon = Daemon.start(new DaemonOptions(address, dataDir, null, LogLevel.TRACE, rendezvousDir, false, null), Clock.systemUTC());
         Daemon serving = daemon;
         thread = new Thread(() -> {
             try {
@@ -66,11 +73,17 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public Address address() {
-        return new Address.Unix(socket);
+        return address;
     }
 
+    /** The socket path of a Unix daemon. */
     public Path socket() {
-        return socket;
+        return ((Address.Unix) address).path();
+    }
+
+    /** Where a TCP daemon publishes its CA. */
+    public Path rendezvousDir() {
+        return rendezvousDir;
     }
 
     public Path dataDir() {
