@@ -31,7 +31,7 @@ public final class Cli {
         this.terminal = terminal;
         this.connector = connector;
         this.commands = List.of(new AuthenticateCommand(), new GetCommand(), new HelpCommand(this::specs), new ListCommand(),
-                new SetCommand(), new VersionCommand());
+                new SetCommand(), new TrustCommand(), new VersionCommand());
     }
 
     /** The CLI on the real platform, terminal and daemon address. */

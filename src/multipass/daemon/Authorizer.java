@@ -67,6 +67,11 @@ final class Authorizer {
         return true;
     }
 
+    /** Re-applies the socket mode after entries were removed: restricted again when nobody is trusted. */
+    void storeChanged() throws IOException {
+        endpoint.trustChanged(store.isEmpty());
+    }
+
     private TrustEntry entryFor(Peer peer, AdmissionMethod method) {
         return new TrustEntry(peer.certificate(), peer.userName(), peer.uid(), method, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }

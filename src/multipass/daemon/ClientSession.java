@@ -36,21 +36,28 @@ final class ClientSession implements Runnable {
     private final RequestRouter router;
     private final ScheduledExecutorService watchdog;
     private final long handshakeMillis;
+    private final Runnable onHandshakeOver;
     private final Runnable onClose;
 
+    /**
+     * @param onHandshakeOver run once when the handshake ends, successfully or not
+     * @param onClose         run once when the connection is closed
+     */
     ClientSession(SocketChannel channel, Endpoint endpoint, TlsContexts tls, RequestRouter router,
-                  ScheduledExecutorService watchdog, long handshakeMillis, Runnable onClose) {
+                  ScheduledExecutorService watchdog, long handshakeMillis, Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.endpoint = endpoint;
         this.tls = tls;
         this.router = router;
         this.watchdog = watchdog;
         this.handshakeMillis = handshakeMillis;
+        this.onHandshakeOver = onHandshakeOver;
         this.onClose = onClose;
     }
 
     @Override
     public void run() {
+        boolean handshaking = true;
         try (channel) {
             Peer.Credentials credentials = endpoint.credentials(channel);
             TlsChannel connection = new TlsChannel(channel, tls.newEngine());
@@ -60,8 +67,13 @@ final class ClientSession implements Runnable {
             } catch (RejectedExecutionException e) {
                 return; // the daemon is stopping
             }
-            connection.handshake();
-            timeout.cancel(false);
+            try {
+                connection.handshake();
+            } finally {
+                timeout.cancel(false);
+                handshaking = false;
+                onHandshakeOver.run();
+            }
             Peer peer = new Peer(TlsContexts.peerCertificate(connection.session()), credentials);
             try (FrameChannel frames = new FrameChannel(connection)) {
                 serve(frames, peer);
@@ -69,6 +81,9 @@ final class ClientSession implements Runnable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection ended: {0}", e.toString());
         } finally {
+            if (handshaking) {
+                onHandshakeOver.run();
+            }
             onClose.run();
         }
     }

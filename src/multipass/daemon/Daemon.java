@@ -1,6 +1,9 @@
 package multipass.daemon;
 
 import multipass.auth.AdminPolicy;
+import multipass.auth.AuthThrottle;
+import multipass.auth.HashGate;
+import multipass.auth.Limits;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
 import multipass.platform.UserDatabase;
@@ -36,23 +39,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Daemon implements AutoCloseable {
     /** The admin groups tried, in order, when {@code --admin-group} is not given. */
     static final List<String> DEFAULT_ADMIN_GROUPS = List.of("sudo", "admin", "wheel");
-    /** Connections beyond this many are closed at once. */
-    static final int MAX_CONNECTIONS = 1024;
-    /** A connection must finish its TLS handshake within this time. */
-    static final long HANDSHAKE_MILLIS = 10_000;
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
 
     private final Endpoint endpoint;
     private final TlsContexts tls;
     private final RequestRouter router;
+    private final Limits limits;
     private final ScheduledExecutorService watchdog;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger handshaking = new AtomicInteger();
     private volatile boolean closing;
 
-    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router) {
+    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits) {
         this.endpoint = endpoint;
         this.tls = tls;
         this.router = router;
+        this.limits = limits;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "handshake-watchdog");
             thread.setDaemon(true);
@@ -70,13 +72,27 @@ public final class Daemon implements AutoCloseable {
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
             Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
+            Limits limits = limits(settings);
             AdminPolicy admins = new AdminPolicy(users, adminGroup, CurrentUser.get().uid());
-            RequestRouter router = new RequestRouter(new Authorizer(store, admins, endpoint, clock), settings);
+            Authorizer authorizer = new Authorizer(store, admins, endpoint, clock);
+            HashGate hashes = new HashGate(limits.maxConcurrentHashes(), limits.maxQueuedHashes());
+            Authentication authentication = new Authentication(authorizer, settings, new AuthThrottle(limits, clock), hashes,
+                    duration -> Thread.sleep(duration.toMillis()));
+            RequestRouter router = new RequestRouter(authorizer, settings, authentication, new TrustCommands(store, authorizer), hashes,
+                    new RefusalAudit(clock));
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.entries().size(), adminGroup == null ? "none" : adminGroup);
-            return new Daemon(endpoint, TlsContexts.daemon(identity), router);
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits);
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
             throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static Limits limits(Settings settings) throws StartupException {
+        try {
+            return Limits.fromSettings(settings.section("Limits"));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("invalid [Limits] in " + Settings.FILE + ": " + e.getMessage(), e);
         }
     }
 
@@ -97,16 +113,33 @@ public final class Daemon implements AutoCloseable {
                 }
                 throw e;
             }
-            if (connections.incrementAndGet() > MAX_CONNECTIONS) {
-                connections.decrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "refusing a connection: {0} connections already open", MAX_CONNECTIONS);
+            if (!admit()) {
                 channel.close();
                 continue;
             }
-            Thread thread = new Thread(new ClientSession(channel, endpoint, tls, router, watchdog, HANDSHAKE_MILLIS, connections::decrementAndGet), "client");
+            ClientSession session = new ClientSession(channel, endpoint, tls, router, watchdog, limits.handshakeTimeout().toMillis(),
+                    handshaking::decrementAndGet, connections::decrementAndGet);
+            Thread thread = new Thread(session, "client");
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    /** Counts a new connection in, or says why not (too many open, or too many still in their handshake). */
+    private boolean admit() {
+        if (connections.incrementAndGet() > limits.maxConnections()) {
+            connections.decrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "refusing a connection: {0} connections already open", limits.maxConnections());
+            return false;
+        }
+        if (handshaking.incrementAndGet() > limits.maxPendingHandshakes()) {
+            handshaking.decrementAndGet();
+            connections.decrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "refusing a connection: {0} connections are still in their TLS handshake",
+                    limits.maxPendingHandshakes());
+            return false;
+        }
+        return true;
     }
 
     /** Stops accepting, removes the socket file and the published CA. */

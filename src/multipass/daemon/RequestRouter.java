@@ -1,12 +1,12 @@
 package multipass.daemon;
 
 import multipass.BuildInfo;
+import multipass.auth.HashGate;
 import multipass.auth.PassphraseHash;
 import multipass.auth.Peer;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
-import multipass.trust.AdmissionMethod;
 import multipass.trust.TrustEntry;
 
 import java.io.IOException;
@@ -24,19 +24,23 @@ final class RequestRouter {
     static final String NOT_AUTHENTICATED = "The user is not authenticated with the Multipass service.\n\n"
             + "Please authenticate before proceeding (e.g. via 'multipass authenticate'). Note that you first need an authenticated user"
             + " to set and provide you with a trusted passphrase (e.g. via 'multipass set local.passphrase').";
-    static final String NO_PASSPHRASE = "Incorrect passphrase. No passphrase is set.\n\n"
-            + "To authenticate, first ask an authenticated user to set a passphrase and share it with you, provided they trust you."
-            + " To set a passphrase, use the command 'multipass set local.passphrase'."
-            + " Note that only the user who installs Multipass is automatically authenticated.";
-    static final String WRONG_PASSPHRASE = "Passphrase is not correct. Please try again.";
     private static final System.Logger LOG = System.getLogger(RequestRouter.class.getName());
 
     private final Authorizer authorizer;
     private final Settings settings;
+    private final Authentication authentication;
+    private final TrustCommands trust;
+    private final HashGate hashes;
+    private final RefusalAudit refusals;
 
-    RequestRouter(Authorizer authorizer, Settings settings) {
+    RequestRouter(Authorizer authorizer, Settings settings, Authentication authentication, TrustCommands trust, HashGate hashes,
+                  RefusalAudit refusals) {
         this.authorizer = authorizer;
         this.settings = settings;
+        this.authentication = authentication;
+        this.trust = trust;
+        this.hashes = hashes;
+        this.refusals = refusals;
     }
 
     /** The reply to {@code request} from {@code peer}; never throws for a client's mistake. */
@@ -47,14 +51,18 @@ final class RequestRouter {
                     peer.certificate() == null ? "none" : TrustEntry.fingerprint(peer.certificate()));
         }
         if (request.command().equals("authenticate")) {
-            return authenticate(request, peer);
+            return authentication.authenticate(request, peer);
         }
         Optional<TrustEntry> trusted = authorizer.trusted(peer);
         if (trusted.isEmpty() && !(isPassphraseSet(request) && authorizer.isAdmin(peer))) {
-            LOG.log(System.Logger.Level.DEBUG, "refusing {0} from untrusted certificate of {1} (uid {2})", request.command(), peer.userName(), peer.uid());
+            refusals.refused(request.command(), peer);
             return Reply.error(Status.UNAUTHENTICATED, NOT_AUTHENTICATED);
         }
         switch (request.command()) {
+            case "trust-list":
+                return trust.list(peer, trusted.orElse(null));
+            case "trust-remove":
+                return trust.remove(request, peer, trusted.orElse(null));
             case "version":
                 return Reply.ok(List.of(Map.of("version", BuildInfo.VERSION)));
             case "get":
@@ -66,38 +74,6 @@ final class RequestRouter {
             default:
                 return Reply.error(Status.UNIMPLEMENTED, "unknown command '" + request.command() + "'");
         }
-    }
-
-    private Reply authenticate(Request request, Peer peer) throws IOException {
-        if (request.args().size() != 1) {
-            return Reply.error(Status.INVALID_ARGUMENT, "authenticate takes exactly one passphrase");
-        }
-        if (peer.certificate() == null) {
-            return Reply.error(Status.INVALID_ARGUMENT, "no client certificate was presented, so there is nothing to authenticate");
-        }
-        String hash = settings.passphraseHash();
-        if (hash.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}): no passphrase is set", peer.userName(), peer.uid());
-            return Reply.error(Status.FAILED_PRECONDITION, NO_PASSPHRASE);
-        }
-        char[] passphrase = request.args().get(0).toCharArray();
-        boolean correct;
-        try {
-            correct = PassphraseHash.verify(passphrase, hash);
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.ERROR, "the stored passphrase hash in {0} is unreadable ({1}); set the passphrase again", Settings.FILE, e.getMessage());
-            return Reply.error(Status.INTERNAL, "the stored passphrase hash is unreadable; ask an administrator to set the passphrase again");
-        } finally {
-            PassphraseHash.wipe(passphrase);
-        }
-        if (!correct) {
-            LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}): wrong passphrase", peer.userName(), peer.uid());
-            return Reply.error(Status.INVALID_ARGUMENT, WRONG_PASSPHRASE);
-        }
-        if (!authorizer.admit(peer, AdmissionMethod.PASSPHRASE)) {
-            LOG.log(System.Logger.Level.DEBUG, "{0} (uid {1}) authenticated again; already trusted", peer.userName(), peer.uid());
-        }
-        return Reply.ok();
     }
 
     private Reply get(Request request) {
@@ -122,7 +98,9 @@ final class RequestRouter {
         }
         char[] passphrase = request.args().get(1).toCharArray();
         try {
-            settings.setPassphraseHash(passphrase.length == 0 ? "" : PassphraseHash.hash(passphrase));
+            settings.setPassphraseHash(passphrase.length == 0 ? "" : hashes.run(() -> PassphraseHash.hash(passphrase)));
+        } catch (HashGate.BusyException e) {
+            return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
         } finally {
             PassphraseHash.wipe(passphrase);
         }

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The daemon's settings file, {@code multipassd.conf}: INI with a {@code [General]} section,
- * as Multipass keeps it. Only {@code local.passphrase} (a hash, empty when unset) is ours;
- * other lines are kept as they are. Changes replace the file atomically before they take
+ * as Multipass keeps it. {@code local.passphrase} (a hash, empty when unset) is set through
+ * the CLI; a {@code [Limits]} section may tune the daemon's protective limits; other lines are
+ * kept as they are. Changes replace the file atomically before they take
  * effect in memory. Thread-safe.
  */
 final class Settings {
@@ -47,6 +50,21 @@ final class Settings {
             }
         }
         return "";
+    }
+
+    /** The {@code key=value} lines of section {@code [name]}, e.g. {@code Limits}. */
+    synchronized Map<String, String> section(String name) {
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean inside = false;
+        for (String line : lines) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("[")) {
+                inside = trimmed.equals("[" + name + "]");
+            } else if (inside && trimmed.contains("=") && !trimmed.startsWith("#") && !trimmed.startsWith(";")) {
+                values.put(trimmed.substring(0, trimmed.indexOf('=')).strip(), trimmed.substring(trimmed.indexOf('=') + 1).strip());
+            }
+        }
+        return values;
     }
 
     /** Stores {@code hash} (empty: unset), persisted before this returns. */

@@ -52,12 +52,22 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
             }
             return new Unix(Path.of(path));
         }
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? text : text.substring(0, colon);
-        String port = colon < 0 ? "" : text.substring(colon + 1);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":") || host.contains("[") || host.contains("]")) {
+        String host;
+        String port;
+        if (text.startsWith("[") && text.contains("]")) {
+            int close = text.indexOf(']');
+            host = text.substring(1, close);
+            String rest = text.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                throw new InvalidAddressException("invalid address '" + text + "': expected ':<port>' after ']'");
+            }
+            port = rest.isEmpty() ? "" : rest.substring(1);
+        } else {
+            int colon = text.lastIndexOf(':');
+            host = colon < 0 ? text : text.substring(0, colon);
+            port = colon < 0 ? "" : text.substring(colon + 1);
+        }
+        if (!text.startsWith("[") && (host.contains(":") || host.contains("[") || host.contains("]"))) {
             throw new InvalidAddressException("invalid address '" + text + "': write IPv6 hosts in brackets, e.g. [::1]:50051");
         }
         if (port.isEmpty()) {

@@ -4,6 +4,7 @@ import multipass.protocol.Message;
 import multipass.protocol.MessageCodec;
 import multipass.protocol.ProtocolException;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -46,7 +47,11 @@ public final class FrameChannel implements AutoCloseable {
         if (tls.read(header) < 0) {
             return null;
         }
-        tls.readFully(header);
+        try {
+            tls.readFully(header);
+        } catch (EOFException e) {
+            throw new ProtocolException("frame header truncated: " + e.getMessage());
+        }
         header.flip();
         long length = Integer.toUnsignedLong(header.getInt());
         if (length == 0 || length > MAX_FRAME) {
@@ -55,7 +60,7 @@ public final class FrameChannel implements AutoCloseable {
         ByteBuffer body = ByteBuffer.allocate((int) length);
         try {
             tls.readFully(body);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new ProtocolException("frame truncated: " + e.getMessage());
         }
         return body.array();

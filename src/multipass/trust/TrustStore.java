@@ -56,7 +56,8 @@ public final class TrustStore {
         if (!Files.exists(file)) {
             return new TrustStore(file, List.of());
         }
-        return new TrustStore(file, parse(Files.readString(file, StandardCharsets.US_ASCII), file));
+        // PEM is ASCII; hand-written comments between blocks may not be, and need not decode exactly.
+        return new TrustStore(file, parse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1), file));
     }
 
     /** The store's path. */

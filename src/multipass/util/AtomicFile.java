@@ -35,6 +35,9 @@ public final class AtomicFile {
                 ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(mode))
                 : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
+            if (POSIX) {
+                Files.setPosixFilePermissions(tmp, mode); // exactly the mode asked for, whatever the umask
+            }
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {

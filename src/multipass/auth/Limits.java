@@ -1,0 +1,63 @@
+package multipass.auth;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The daemon's protective limits, with documented defaults (docs/trust-model.md), overridable
+ * in the {@code [Limits]} section of {@code multipassd.conf}:
+ *
+ * <pre>
+ * [Limits]
+ * auth_initial_delay_seconds=1     hold-back after the first failed authenticate
+ * auth_max_delay_seconds=60        cap of the exponential hold-back
+ * auth_max_failures=10             consecutive failures before a lock-out
+ * auth_lockout_seconds=600         length of a lock-out
+ * max_concurrent_hashes=1          passphrase hashes computed at once (PBKDF2 is CPU-bound)
+ * max_queued_hashes=32             attempts allowed to wait for a hash slot; more are refused
+ * max_pending_handshakes=64        connections still in their TLS handshake
+ * handshake_timeout_seconds=10     time a connection has to finish its handshake
+ * max_connections=1024             open connections in all
+ * </pre>
+ */
+public record Limits(Duration initialDelay, Duration maxDelay, int maxFailures, Duration lockout, int maxConcurrentHashes,
+                     int maxQueuedHashes, int maxPendingHandshakes, Duration handshakeTimeout, int maxConnections) {
+
+    /** The defaults. */
+    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(1), Duration.ofSeconds(60), 10, Duration.ofMinutes(10), 1, 32, 64,
+            Duration.ofSeconds(10), 1024);
+
+    public Limits {
+        if (maxFailures < 1 || maxConcurrentHashes < 1 || maxQueuedHashes < 0 || maxPendingHandshakes < 1 || maxConnections < 1
+                || initialDelay.isNegative() || maxDelay.isNegative() || lockout.isNegative() || handshakeTimeout.isNegative()
+                || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("limits out of range: " + this);
+        }
+    }
+
+    /** The defaults with the given {@code key=value} overrides (keys as in the class comment). */
+    public static Limits fromSettings(Map<String, String> values) {
+        Limits d = DEFAULTS;
+        return new Limits(seconds(values, "auth_initial_delay_seconds", d.initialDelay()), seconds(values, "auth_max_delay_seconds", d.maxDelay()),
+                number(values, "auth_max_failures", d.maxFailures()), seconds(values, "auth_lockout_seconds", d.lockout()),
+                number(values, "max_concurrent_hashes", d.maxConcurrentHashes()), number(values, "max_queued_hashes", d.maxQueuedHashes()),
+                number(values, "max_pending_handshakes", d.maxPendingHandshakes()),
+                seconds(values, "handshake_timeout_seconds", d.handshakeTimeout()), number(values, "max_connections", d.maxConnections()));
+    }
+
+    private static Duration seconds(Map<String, String> values, String key, Duration fallback) {
+        return values.containsKey(key) ? Duration.ofSeconds(number(values, key, 0)) : fallback;
+    }
+
+    private static int number(Map<String, String> values, String key, int fallback) {
+        String value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("[Limits] " + key + "=" + value + " is not a whole number", e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package multipass.cli;
+
+import multipass.protocol.Reply;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code multipass trust list [--format ...]} and {@code multipass trust remove <fingerprint>...}:
+ * see who is trusted and revoke trust, at once and without a restart.
+ */
+final class TrustCommand implements Command {
+    private static final CommandSpec SPEC = new CommandSpec("trust", List.of(), "Manage trusted clients",
+            "list | remove <fingerprint> [<fingerprint> ...]",
+            List.of("List the client certificates the Multipass service trusts, or remove some of them.",
+                    "An administrator sees and removes every entry; other users only their own.",
+                    "A removed client must authenticate again before its next command."),
+            List.of(new CommandSpec.OptionSpec(null, "format", "format",
+                    "Output list in the requested format. Valid formats are: table (default), json, csv and yaml")),
+            List.of(new CommandSpec.ArgumentSpec("subcommand", "'list' to show trusted clients, 'remove' to revoke trust."),
+                    new CommandSpec.ArgumentSpec("fingerprint", "With 'remove': the SHA-256 fingerprint of a certificate, or a"
+                            + " prefix of it that matches only one.")));
+    /** Characters of the fingerprint shown in the table (all of it in the other formats). */
+    static final int SHORT_FINGERPRINT = 16;
+    private static final RecordFormatter FORMATTER = new RecordFormatter(List.of(
+            new RecordFormatter.Column("fingerprint", "Fingerprint"),
+            new RecordFormatter.Column("user", "User"),
+            new RecordFormatter.Column("uid", "UID"),
+            new RecordFormatter.Column("method", "Method"),
+            new RecordFormatter.Column("admitted", "Admitted")), "trusted");
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(Invocation call) throws CommandFailed {
+        if (call.args().isEmpty()) {
+            throw call.usageError("Need a subcommand: 'list' or 'remove'.");
+        }
+        String subcommand = call.args().get(0);
+        List<String> rest = call.args().subList(1, call.args().size());
+        switch (subcommand) {
+            case "list":
+                return list(call, rest);
+            case "remove":
+                return remove(call, rest);
+            default:
+                throw call.usageError("Unknown subcommand '" + subcommand + "': use 'list' or 'remove'.");
+        }
+    }
+
+    private static int list(Invocation call, List<String> rest) throws CommandFailed {
+        if (!rest.isEmpty()) {
+            throw call.usageError("Too many arguments given");
+        }
+        String format = call.option("format", "table");
+        if (!RecordFormatter.FORMATS.contains(format)) {
+            throw call.usageError("Invalid format type given.");
+        }
+        Reply reply = call.call("trust-list", List.of(), Map.of());
+        List<Map<String, String>> records = format.equals("table") ? reply.records().stream().map(TrustCommand::shortened).toList() : reply.records();
+        call.out().print(FORMATTER.render(format, records, "No trusted clients."));
+        return 0;
+    }
+
+    private static int remove(Invocation call, List<String> fingerprints) throws CommandFailed {
+        if (fingerprints.isEmpty()) {
+            throw call.usageError("Need at least one fingerprint to remove.");
+        }
+        if (call.option("format", null) != null) {
+            throw call.usageError("--format applies to 'trust list' only.");
+        }
+        Reply reply = call.call("trust-remove", fingerprints, Map.of());
+        for (Map<String, String> removed : reply.records()) {
+            call.out().println("Removed " + removed.get("fingerprint") + " (" + removed.get("user") + ")");
+        }
+        return 0;
+    }
+
+    private static Map<String, String> shortened(Map<String, String> record) {
+        Map<String, String> copy = new LinkedHashMap<>(record);
+        String fingerprint = copy.getOrDefault("fingerprint", "");
+        copy.put("fingerprint", fingerprint.substring(0, Math.min(SHORT_FINGERPRINT, fingerprint.length())));
+        return copy;
+    }
+}

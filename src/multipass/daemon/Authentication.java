@@ -1,0 +1,113 @@
+package multipass.daemon;
+
+import multipass.auth.AuthThrottle;
+import multipass.auth.HashGate;
+import multipass.auth.PassphraseHash;
+import multipass.auth.Peer;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+import multipass.trust.AdmissionMethod;
+import multipass.trust.TrustEntry;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * {@code authenticate}: checks a passphrase against the stored PBKDF2 hash and trusts the
+ * caller's certificate when it matches. Attempts go through the {@link AuthThrottle}
+ * (exponential hold-back, lock-out) and the {@link HashGate} (bounded concurrent hashing).
+ * The passphrase is wiped after use and never logged. Thread-safe.
+ */
+final class Authentication {
+    static final String NO_PASSPHRASE = "Incorrect passphrase. No passphrase is set.\n\n"
+            + "To authenticate, first ask an authenticated user to set a passphrase and share it with you, provided they trust you."
+            + " To set a passphrase, use the command 'multipass set local.passphrase'."
+            + " Note that only the user who installs Multipass is automatically authenticated.";
+    static final String WRONG_PASSPHRASE = "Passphrase is not correct. Please try again.";
+    private static final System.Logger LOG = System.getLogger(Authentication.class.getName());
+
+    /** Waits out a hold-back; injectable so tests need not sleep. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final Authorizer authorizer;
+    private final Settings settings;
+    private final AuthThrottle throttle;
+    private final HashGate hashes;
+    private final Sleeper sleeper;
+
+    Authentication(Authorizer authorizer, Settings settings, AuthThrottle throttle, HashGate hashes, Sleeper sleeper) {
+        this.authorizer = authorizer;
+        this.settings = settings;
+        this.throttle = throttle;
+        this.hashes = hashes;
+        this.sleeper = sleeper;
+    }
+
+    Reply authenticate(Request request, Peer peer) throws IOException {
+        if (request.args().size() != 1) {
+            return Reply.error(Status.INVALID_ARGUMENT, "authenticate takes exactly one passphrase");
+        }
+        if (peer.certificate() == null) {
+            return Reply.error(Status.INVALID_ARGUMENT, "no client certificate was presented, so there is nothing to authenticate");
+        }
+        String hash = settings.passphraseHash();
+        if (hash.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}, certificate {2}): no passphrase is set",
+                    peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()));
+            return Reply.error(Status.FAILED_PRECONDITION, NO_PASSPHRASE);
+        }
+        AuthThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(throttleKey(peer));
+        } catch (AuthThrottle.RefusedException e) {
+            LOG.log(System.Logger.Level.INFO, "refused authentication by {0} (uid {1}): {2}", peer.userName(), peer.uid(), e.getMessage());
+            return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
+        }
+        Boolean correct = null;
+        try {
+            sleeper.sleep(attempt.delay());
+            char[] passphrase = request.args().get(0).toCharArray();
+            try {
+                correct = hashes.run(() -> PassphraseHash.verify(passphrase, hash));
+            } finally {
+                PassphraseHash.wipe(passphrase);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.error(Status.UNAVAILABLE, "the daemon is stopping");
+        } catch (HashGate.BusyException e) {
+            return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "the stored passphrase hash in {0} is unreadable ({1}); set the passphrase again", Settings.FILE, e.getMessage());
+            return Reply.error(Status.INTERNAL, "the stored passphrase hash is unreadable; ask an administrator to set the passphrase again");
+        } finally {
+            if (correct == null) {
+                attempt.abandoned();
+            }
+        }
+        if (!correct) {
+            Duration lockout = attempt.failed();
+            LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}, certificate {2}): wrong passphrase",
+                    peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()));
+            if (!lockout.isZero()) {
+                LOG.log(System.Logger.Level.WARNING, "locked out {0} (uid {1}) for {2} s after repeated failed authentication",
+                        peer.userName(), peer.uid(), lockout.toSeconds());
+            }
+            return Reply.error(Status.INVALID_ARGUMENT, WRONG_PASSPHRASE);
+        }
+        attempt.succeeded();
+        if (!authorizer.admit(peer, AdmissionMethod.PASSPHRASE)) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} (uid {1}) authenticated again; already trusted", peer.userName(), peer.uid());
+        }
+        return Reply.ok();
+    }
+
+    /** Per-identity throttling: the kernel's uid on Unix sockets, the certificate over TCP. */
+    static String throttleKey(Peer peer) {
+        return peer.uid() >= 0 ? "uid:" + peer.uid() : "certificate:" + TrustEntry.fingerprint(peer.certificate());
+    }
+}

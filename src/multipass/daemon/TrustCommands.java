@@ -1,0 +1,100 @@
+package multipass.daemon;
+
+import multipass.auth.Peer;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+import multipass.trust.AdmissionMethod;
+import multipass.trust.TrustEntry;
+import multipass.trust.TrustStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code trust list} and {@code trust remove}: who is trusted, and revocation that takes effect
+ * on the very next request, as LXD and Incus offer. An administrator (root or the admin group
+ * by kernel credentials, or a client admitted as {@code first-client} or {@code installer})
+ * sees and removes every entry; any other trusted user only its own (same certificate, or the
+ * same uid). Removal is all-or-nothing across the prefixes given. Thread-safe.
+ */
+final class TrustCommands {
+    private static final System.Logger LOG = System.getLogger(TrustCommands.class.getName());
+    private static final Set<AdmissionMethod> ADMIN_METHODS = Set.of(AdmissionMethod.FIRST_CLIENT, AdmissionMethod.INSTALLER);
+
+    private final TrustStore store;
+    private final Authorizer authorizer;
+
+    TrustCommands(TrustStore store, Authorizer authorizer) {
+        this.store = store;
+        this.authorizer = authorizer;
+    }
+
+    Reply list(Peer peer, TrustEntry caller) throws IOException {
+        boolean admin = isAdmin(peer, caller);
+        List<Map<String, String>> records = new ArrayList<>();
+        for (TrustEntry entry : store.entries()) {
+            if (admin || owns(peer, entry)) {
+                records.add(record(entry));
+            }
+        }
+        return Reply.ok(records);
+    }
+
+    Reply remove(Request request, Peer peer, TrustEntry caller) throws IOException {
+        if (request.args().isEmpty()) {
+            return Reply.error(Status.INVALID_ARGUMENT, "name at least one certificate fingerprint (or a unique prefix of one)");
+        }
+        boolean admin = isAdmin(peer, caller);
+        List<TrustEntry> doomed = new ArrayList<>();
+        for (String given : request.args()) {
+            String prefix = given.toLowerCase(java.util.Locale.ROOT).replace(":", "");
+            if (prefix.isEmpty() || !prefix.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                return Reply.error(Status.INVALID_ARGUMENT, "'" + given + "' is not a fingerprint: use the hexadecimal digits 'trust list' shows");
+            }
+            List<TrustEntry> matches = store.entries().stream().filter(e -> e.fingerprint().startsWith(prefix)).toList();
+            List<TrustEntry> allowed = matches.stream().filter(e -> admin || owns(peer, e)).toList();
+            if (matches.isEmpty()) {
+                return Reply.error(Status.NOT_FOUND, "no trusted certificate has a fingerprint starting with '" + given + "'");
+            }
+            if (allowed.isEmpty()) {
+                return Reply.error(Status.PERMISSION_DENIED, "the certificate '" + given + "' is not yours; only an administrator can remove it");
+            }
+            if (allowed.size() > 1) {
+                StringBuilder candidates = new StringBuilder();
+                allowed.forEach(e -> candidates.append("\n  ").append(e.fingerprint()).append(" (").append(e.user()).append(')'));
+                return Reply.error(Status.INVALID_ARGUMENT, "'" + given + "' is ambiguous; it matches:" + candidates + "\ngive more digits");
+            }
+            doomed.add(allowed.get(0));
+        }
+        store.remove(doomed.stream().map(TrustEntry::fingerprint).distinct().toList());
+        for (TrustEntry entry : doomed) {
+            LOG.log(System.Logger.Level.INFO, "removed trusted certificate {0} of user {1} (uid {2}, method {3}), by {4} (uid {5})",
+                    entry.fingerprint(), entry.user(), entry.uid(), entry.method().label(), peer.userName(), peer.uid());
+        }
+        authorizer.storeChanged();
+        return Reply.ok(doomed.stream().map(TrustCommands::record).toList());
+    }
+
+    private boolean isAdmin(Peer peer, TrustEntry caller) throws IOException {
+        return (caller != null && ADMIN_METHODS.contains(caller.method())) || authorizer.isAdmin(peer);
+    }
+
+    private static boolean owns(Peer peer, TrustEntry entry) {
+        return (peer.certificate() != null && entry.matches(peer.certificate())) || (peer.uid() >= 0 && entry.uid() == peer.uid());
+    }
+
+    private static Map<String, String> record(TrustEntry entry) {
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("fingerprint", entry.fingerprint());
+        record.put("user", entry.user());
+        record.put("uid", entry.uid() < 0 ? "unknown" : Long.toString(entry.uid()));
+        record.put("method", entry.method().label());
+        record.put("admitted", entry.method() == AdmissionMethod.MANUAL ? "unknown" : entry.admitted().toString());
+        return record;
+    }
+}
