@@ -5,10 +5,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -18,10 +15,10 @@ import java.util.List;
  * <ul>
  *   <li>Daemon: presents its server certificate, requests (but does not chain-verify) a client
  *       certificate; authorization happens afterwards against the trust store.
- *   <li>Client: presents its own certificate and trusts exactly one CA, the daemon's, checking
- *       that the server certificate names {@code localhost} (RFC 6125 via JSSE's "HTTPS"
- *       endpoint identification). An unverified daemon fails the handshake, so no request,
- *       and no passphrase, is ever sent to it.
+ *   <li>Client: presents its own certificate and trusts only the daemon's published CA,
+ *       checking that the server certificate names {@code localhost}
+ *       ({@link PinnedAuthorityTrustManager}). An unverified daemon fails the handshake, so
+ *       no request, and no passphrase, is ever sent to it.
  * </ul>
  */
 public final class TlsContexts {
@@ -50,18 +47,7 @@ public final class TlsContexts {
 
     /** A client's configuration, trusting only the daemon CAs in {@code daemonCas}. */
     public static TlsContexts client(Identity identity, List<X509Certificate> daemonCas) throws IdentityException {
-        try {
-            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            for (int i = 0; i < daemonCas.size(); i++) {
-                anchors.setCertificateEntry("multipassd-ca-" + i, daemonCas.get(i));
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(anchors);
-            return new TlsContexts(context(identity, factory.getTrustManagers()), true);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IdentityException("cannot set up trust in the daemon's certificate authority: " + e.getMessage(), e);
-        }
+        return new TlsContexts(context(identity, new TrustManager[] {new PinnedAuthorityTrustManager(daemonCas)}), true);
     }
 
     /** A new engine for one connection. */
@@ -70,9 +56,7 @@ public final class TlsContexts {
         engine.setUseClientMode(client);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {PROTOCOL});
-        if (client) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        } else {
+        if (!client) {
             parameters.setWantClientAuth(true);
         }
         engine.setSSLParameters(parameters);
