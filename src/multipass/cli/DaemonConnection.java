@@ -24,6 +24,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -48,24 +50,59 @@ final class DaemonConnection implements AutoCloseable {
      */
     static DaemonConnection open(Address address, Path identityDir, List<Path> rendezvousDirs) throws ClientFailure {
         SocketChannel channel = address instanceof Address.Unix ? connectUnix(((Address.Unix) address).path(), address) : connectTcp(address);
+        // The key is loaded (or, the first time, made) while the TLS handshake gets going.
+        FutureTask<Identity> identity = new FutureTask<>(() -> ClientIdentity.loadOrCreate(identityDir));
+        Thread loader = new Thread(identity, "identity-loader");
+        loader.setDaemon(true);
+        loader.start();
         try {
             List<X509Certificate> ca = address instanceof Address.Unix
                     ? List.of(readAuthority(((Address.Unix) address).path()))
                     : readTcpAuthorities((Address.Tcp) address, rendezvousDirs);
-            Identity identity = ClientIdentity.loadOrCreate(identityDir);
-            TlsChannel tls = new TlsChannel(channel, TlsContexts.client(identity, ca).newEngine());
+            TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> loaded(identity), ca).newEngine());
             tls.handshake();
+            try {
+                identityOrFailure(identity);
+            } catch (ClientFailure e) {
+                closeQuietly(channel);
+                throw e;
+            }
             return new DaemonConnection(new FrameChannel(tls));
         } catch (IdentityException e) {
             closeQuietly(channel);
             throw new ClientFailure(e.getMessage(), null, e);
         } catch (SSLException e) {
             closeQuietly(channel);
+            identityOrFailure(identity);
             throw new ClientFailure("cannot establish a verified TLS connection with the daemon at '" + address + "': " + e.getMessage(),
                     "The daemon's certificate must be signed by the CA it publishes and name 'localhost'.", e);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The loaded identity, or null when loading failed (then no certificate is offered). */
+    private static Identity loaded(FutureTask<Identity> identity) {
+        try {
+            return identity.get();
+        } catch (ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Throws the identity's loading failure, if it failed: it explains more than what followed. */
+    private static void identityOrFailure(FutureTask<Identity> identity) throws ClientFailure {
+        try {
+            identity.get();
+        } catch (ExecutionException e) {
+            throw new ClientFailure(e.getCause().getMessage(), null, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientFailure("interrupted while loading the client certificate", null, e);
         }
     }
 

@@ -6,23 +6,26 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 
 /**
  * A key manager holding exactly one identity, offered whatever the peer asks for. It avoids
  * building a password-protected {@code KeyStore} just to hand JSSE one key, which costs a
- * PBE encryption on every CLI start. Immutable, thread-safe.
+ * PBE encryption on every CLI start. The identity comes from a supplier, consulted only when
+ * the peer asks for a certificate, so the CLI can load its key while the handshake starts;
+ * a supplier that yields null means "no certificate". Thread-safe if the supplier is.
  */
 final class SingleKeyManager extends X509ExtendedKeyManager {
     private static final String ALIAS = "identity";
-    private final Identity identity;
+    private final Supplier<Identity> identity;
 
-    SingleKeyManager(Identity identity) {
+    SingleKeyManager(Supplier<Identity> identity) {
         this.identity = identity;
     }
 
     @Override
     public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-        return ALIAS;
+        return identity.get() == null ? null : ALIAS;
     }
 
     @Override
@@ -37,7 +40,7 @@ final class SingleKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-        return ALIAS;
+        return identity.get() == null ? null : ALIAS;
     }
 
     @Override
@@ -52,11 +55,13 @@ final class SingleKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return ALIAS.equals(alias) ? identity.chain().toArray(new X509Certificate[0]) : null;
+        Identity current = identity.get();
+        return ALIAS.equals(alias) && current != null ? current.chain().toArray(new X509Certificate[0]) : null;
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return ALIAS.equals(alias) ? identity.key() : null;
+        Identity current = identity.get();
+        return ALIAS.equals(alias) && current != null ? current.key() : null;
     }
 }

@@ -8,6 +8,7 @@ import javax.net.ssl.TrustManager;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Builds the two TLS configurations of the product, both TLS 1.3 only.
@@ -37,16 +38,19 @@ public final class TlsContexts {
 
     /** The daemon's configuration. */
     public static TlsContexts daemon(Identity identity) throws IdentityException {
-        return new TlsContexts(context(identity, new TrustManager[] {new AnyClientCertificate()}), false);
+        return new TlsContexts(context(() -> identity, new TrustManager[] {new AnyClientCertificate()}), false);
     }
 
     /** A client's configuration, trusting only {@code daemonCa}. */
     public static TlsContexts client(Identity identity, X509Certificate daemonCa) throws IdentityException {
-        return client(identity, List.of(daemonCa));
+        return client(() -> identity, List.of(daemonCa));
     }
 
-    /** A client's configuration, trusting only the daemon CAs in {@code daemonCas}. */
-    public static TlsContexts client(Identity identity, List<X509Certificate> daemonCas) throws IdentityException {
+    /**
+     * A client's configuration, trusting only the daemon CAs in {@code daemonCas}, presenting the
+     * identity {@code identity} yields when the daemon asks for it (null: none).
+     */
+    public static TlsContexts client(Supplier<Identity> identity, List<X509Certificate> daemonCas) throws IdentityException {
         return new TlsContexts(context(identity, new TrustManager[] {new PinnedAuthorityTrustManager(daemonCas)}), true);
     }
 
@@ -63,7 +67,7 @@ public final class TlsContexts {
         return engine;
     }
 
-    private static SSLContext context(Identity identity, TrustManager[] trust) throws IdentityException {
+    private static SSLContext context(Supplier<Identity> identity, TrustManager[] trust) throws IdentityException {
         try {
             SSLContext context = SSLContext.getInstance(PROTOCOL);
             context.init(new KeyManager[] {new SingleKeyManager(identity)}, trust, null);
