@@ -18,31 +18,43 @@ import java.util.Map;
  * max_pending_handshakes=64        connections still in their TLS handshake
  * handshake_timeout_seconds=10     time a connection has to finish its handshake
  * max_connections=1024             open connections in all
+ * idle_timeout_seconds=120         time a connection may take to send its next complete request
  * </pre>
  */
 public record Limits(Duration initialDelay, Duration maxDelay, int maxFailures, Duration lockout, int maxConcurrentHashes,
-                     int maxQueuedHashes, int maxPendingHandshakes, Duration handshakeTimeout, int maxConnections) {
+                     int maxQueuedHashes, int maxPendingHandshakes, Duration handshakeTimeout, int maxConnections, Duration idleTimeout) {
 
     /** The defaults. */
     public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(1), Duration.ofSeconds(60), 10, Duration.ofMinutes(10), 1, 32, 64,
-            Duration.ofSeconds(10), 1024);
+            Duration.ofSeconds(10), 1024, Duration.ofSeconds(120));
 
     public Limits {
         if (maxFailures < 1 || maxConcurrentHashes < 1 || maxQueuedHashes < 0 || maxPendingHandshakes < 1 || maxConnections < 1
                 || initialDelay.isNegative() || maxDelay.isNegative() || lockout.isNegative() || handshakeTimeout.isNegative()
-                || handshakeTimeout.isZero()) {
+                || handshakeTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("limits out of range: " + this);
         }
     }
 
-    /** The defaults with the given {@code key=value} overrides (keys as in the class comment). */
+    /** The keys {@link #fromSettings} understands. */
+    static final java.util.Set<String> KEYS = java.util.Set.of("auth_initial_delay_seconds", "auth_max_delay_seconds", "auth_max_failures",
+            "auth_lockout_seconds", "max_concurrent_hashes", "max_queued_hashes", "max_pending_handshakes", "handshake_timeout_seconds",
+            "max_connections", "idle_timeout_seconds");
+
+    /** The defaults with the given {@code key=value} overrides (keys as in the class comment); an unknown key is an error. */
     public static Limits fromSettings(Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + new java.util.TreeSet<>(KEYS));
+            }
+        }
         Limits d = DEFAULTS;
         return new Limits(seconds(values, "auth_initial_delay_seconds", d.initialDelay()), seconds(values, "auth_max_delay_seconds", d.maxDelay()),
                 number(values, "auth_max_failures", d.maxFailures()), seconds(values, "auth_lockout_seconds", d.lockout()),
                 number(values, "max_concurrent_hashes", d.maxConcurrentHashes()), number(values, "max_queued_hashes", d.maxQueuedHashes()),
                 number(values, "max_pending_handshakes", d.maxPendingHandshakes()),
-                seconds(values, "handshake_timeout_seconds", d.handshakeTimeout()), number(values, "max_connections", d.maxConnections()));
+                seconds(values, "handshake_timeout_seconds", d.handshakeTimeout()), number(values, "max_connections", d.maxConnections()),
+                seconds(values, "idle_timeout_seconds", d.idleTimeout()));
     }
 
     private static Duration seconds(Map<String, String> values, String key, Duration fallback) {

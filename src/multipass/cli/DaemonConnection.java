@@ -50,15 +50,15 @@ final class DaemonConnection implements AutoCloseable {
      */
     static DaemonConnection open(Address address, Path identityDir, List<Path> rendezvousDirs) throws ClientFailure {
         SocketChannel channel = address instanceof Address.Unix ? connectUnix(((Address.Unix) address).path(), address) : connectTcp(address);
-        // The key is loaded (or, the first time, made) while the TLS handshake gets going.
         FutureTask<Identity> identity = new FutureTask<>(() -> ClientIdentity.loadOrCreate(identityDir));
-        Thread loader = new Thread(identity, "identity-loader");
-        loader.setDaemon(true);
-        loader.start();
         try {
             List<X509Certificate> ca = address instanceof Address.Unix
                     ? List.of(readAuthority(((Address.Unix) address).path()))
                     : readTcpAuthorities((Address.Tcp) address, rendezvousDirs);
+            // The key is loaded (or, the first time, made) while the TLS handshake gets going.
+            Thread loader = new Thread(identity, "identity-loader");
+            loader.setDaemon(true);
+            loader.start();
             TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> loaded(identity), ca).newEngine());
             tls.handshake();
             try {
@@ -183,8 +183,18 @@ final class DaemonConnection implements AutoCloseable {
         return found;
     }
 
+    /**
+     * The CA published beside {@code socket}. Only a socket owned by root or by this user is
+     * believed: a socket another user planted (say in a shared directory after the daemon
+     * stopped) would otherwise bring its own CA and collect passphrases.
+     */
     private static X509Certificate readAuthority(Path socket) throws IdentityException, IOException {
         String owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName();
+        String me = CurrentUser.get().name();
+        if (!owner.equals("root") && !owner.equals(me)) {
+            throw new IdentityException("refusing to talk to " + socket + ": it is owned by '" + owner
+                    + "', not by root or you; a multipass daemon's socket belongs to root (or to you, for your own daemon)");
+        }
         return PublishedAuthority.read(PublishedAuthority.forSocket(socket), owner);
     }
 

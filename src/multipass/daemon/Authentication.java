@@ -64,11 +64,17 @@ final class Authentication {
         try {
             attempt = throttle.begin(throttleKey(peer));
         } catch (AuthThrottle.RefusedException e) {
-            LOG.log(System.Logger.Level.INFO, "refused authentication by {0} (uid {1}): {2}", peer.userName(), peer.uid(), e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "refused authentication by {0} (uid {1}, certificate {2}): {3}", peer.userName(), peer.uid(),
+                    TrustEntry.fingerprint(peer.certificate()), e.getMessage());
             return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
         }
         Boolean correct = null;
         try {
+            if (!attempt.delay().isZero()) {
+                LOG.log(System.Logger.Level.INFO, "holding the authentication of {0} (uid {1}) for {2} ms after earlier failures",
+                        peer.userName(), peer.uid(), attempt.delay().toMillis());
+                RequestLog.flush();
+            }
             sleeper.sleep(attempt.delay());
             char[] passphrase = request.args().get(0).toCharArray();
             try {
@@ -94,8 +100,8 @@ final class Authentication {
             LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}, certificate {2}): wrong passphrase",
                     peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()));
             if (!lockout.isZero()) {
-                LOG.log(System.Logger.Level.WARNING, "locked out {0} (uid {1}) for {2} s after repeated failed authentication",
-                        peer.userName(), peer.uid(), lockout.toSeconds());
+                LOG.log(System.Logger.Level.INFO, "locked out {0} (uid {1}, certificate {2}) for {3} s after repeated failed authentication",
+                        peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()), lockout.toSeconds());
             }
             return Reply.error(Status.INVALID_ARGUMENT, WRONG_PASSPHRASE);
         }
@@ -106,8 +112,14 @@ final class Authentication {
         return Reply.ok();
     }
 
-    /** Per-identity throttling: the kernel's uid on Unix sockets, the certificate over TCP. */
+    /**
+     * Per-identity throttling: the kernel's credentials on Unix sockets (uid, or the user name
+     * when the uid has no passwd entry), the certificate over TCP, where nothing else is known.
+     */
     static String throttleKey(Peer peer) {
-        return peer.uid() >= 0 ? "uid:" + peer.uid() : "certificate:" + TrustEntry.fingerprint(peer.certificate());
+        if (peer.credentials() != null) {
+            return peer.uid() >= 0 ? "uid:" + peer.uid() : "user:" + peer.userName();
+        }
+        return "certificate:" + TrustEntry.fingerprint(peer.certificate());
     }
 }

@@ -1,7 +1,7 @@
 package multipass.daemon;
 
+import multipass.auth.Limits;
 import multipass.auth.Peer;
-import multipass.protocol.LogLine;
 import multipass.protocol.Message;
 import multipass.protocol.MessageCodec;
 import multipass.protocol.ProtocolException;
@@ -15,7 +15,6 @@ import multipass.transport.TlsChannel;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +35,7 @@ final class ClientSession implements Runnable {
     private final RequestRouter router;
     private final ScheduledExecutorService watchdog;
     private final long handshakeMillis;
+    private final long idleMillis;
     private final Runnable onHandshakeOver;
     private final Runnable onClose;
 
@@ -44,13 +44,14 @@ final class ClientSession implements Runnable {
      * @param onClose         run once when the connection is closed
      */
     ClientSession(SocketChannel channel, Endpoint endpoint, TlsContexts tls, RequestRouter router,
-                  ScheduledExecutorService watchdog, long handshakeMillis, Runnable onHandshakeOver, Runnable onClose) {
+                  ScheduledExecutorService watchdog, Limits limits, Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.endpoint = endpoint;
         this.tls = tls;
         this.router = router;
         this.watchdog = watchdog;
-        this.handshakeMillis = handshakeMillis;
+        this.handshakeMillis = limits.handshakeTimeout().toMillis();
+        this.idleMillis = limits.idleTimeout().toMillis();
         this.onHandshakeOver = onHandshakeOver;
         this.onClose = onClose;
     }
@@ -61,10 +62,8 @@ final class ClientSession implements Runnable {
         try (channel) {
             Peer.Credentials credentials = endpoint.credentials(channel);
             TlsChannel connection = new TlsChannel(channel, tls.newEngine());
-            ScheduledFuture<?> timeout;
-            try {
-                timeout = watchdog.schedule(this::abandon, handshakeMillis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
+            ScheduledFuture<?> timeout = deadline(handshakeMillis, "did not finish its TLS handshake");
+            if (timeout == null) {
                 return; // the daemon is stopping
             }
             try {
@@ -89,59 +88,83 @@ final class ClientSession implements Runnable {
     }
 
     private void serve(FrameChannel frames, Peer peer) throws IOException {
-        while (true) {
-            byte[] body;
-            try {
-                body = frames.receiveBody();
-            } catch (ProtocolException e) {
-                LOG.log(System.Logger.Level.DEBUG, "malformed frame from {0}: {1}", peer.userName(), e.getMessage());
-                frames.send(Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + e.getMessage()));
-                return;
-            }
-            if (body == null) {
-                return;
-            }
-            Message message;
-            try {
-                message = MessageCodec.decode(body);
-            } catch (VersionMismatchException e) {
-                frames.send(Reply.error(Status.FAILED_PRECONDITION, e.getMessage()));
-                return;
-            } catch (ProtocolException e) {
-                LOG.log(System.Logger.Level.DEBUG, "malformed request from {0}: {1}", peer.userName(), e.getMessage());
-                frames.send(Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + e.getMessage()));
-                return;
-            }
-            if (!(message instanceof Request)) {
-                frames.send(Reply.error(Status.INVALID_ARGUMENT, "malformed request: expected a request message"));
-                return;
-            }
-            respond(frames, (Request) message, peer);
+        Request request;
+        while ((request = nextRequest(frames, peer)) != null) {
+            respond(frames, request, peer);
         }
     }
 
+    /** The next request; null when the connection is to end (closed, idle too long, or refused with an error reply). */
+    private Request nextRequest(FrameChannel frames, Peer peer) throws IOException {
+        byte[] body = receiveWithinIdleTimeout(frames, peer);
+        if (body == null) {
+            return null;
+        }
+        Message message;
+        try {
+            message = MessageCodec.decode(body);
+        } catch (VersionMismatchException e) {
+            LOG.log(System.Logger.Level.INFO, "refusing a client of {0}: {1}", peer.userName(), e.getMessage());
+            frames.send(Reply.error(Status.FAILED_PRECONDITION, e.getMessage()));
+            return null;
+        } catch (ProtocolException e) {
+            return refuse(frames, peer, e.getMessage());
+        }
+        if (!(message instanceof Request)) {
+            return refuse(frames, peer, "expected a request message");
+        }
+        return (Request) message;
+    }
+
+    private byte[] receiveWithinIdleTimeout(FrameChannel frames, Peer peer) throws IOException {
+        ScheduledFuture<?> idle = deadline(idleMillis, "sent no complete request");
+        if (idle == null) {
+            return null;
+        }
+        try {
+            return frames.receiveBody();
+        } catch (ProtocolException e) {
+            refuse(frames, peer, e.getMessage());
+            return null;
+        } finally {
+            idle.cancel(false);
+        }
+    }
+
+    /** Answers a malformed frame with an error reply; the connection then ends. */
+    private static Request refuse(FrameChannel frames, Peer peer, String problem) throws IOException {
+        LOG.log(System.Logger.Level.DEBUG, "malformed request from {0}: {1}", peer.userName(), problem);
+        frames.send(Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + problem));
+        return null;
+    }
+
     private void respond(FrameChannel frames, Request request, Peer peer) throws IOException {
-        RequestLog log = RequestLog.begin(request.verbosity());
+        RequestLog log = RequestLog.begin(request.verbosity(), frames::send);
         Reply reply;
-        List<LogLine> lines;
         try {
             reply = router.handle(request, peer);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "internal error serving {0}: {1}", request.command(), e.toString());
             reply = Reply.error(Status.INTERNAL, "internal daemon error: " + e.getMessage());
         } finally {
-            lines = log.end();
-        }
-        for (LogLine line : lines) {
-            frames.send(line);
+            log.end();
         }
         frames.send(reply);
     }
 
-    /** Closes a connection whose handshake outlived the grace time; the blocked read then fails. */
-    private void abandon() {
+    /** Schedules closing the connection after {@code millis} unless cancelled; null when the daemon is stopping. */
+    private ScheduledFuture<?> deadline(long millis, String what) {
         try {
-            LOG.log(System.Logger.Level.DEBUG, "closing a connection that did not finish its TLS handshake in {0} ms", handshakeMillis);
+            return watchdog.schedule(() -> abandon(millis, what), millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Closes a connection that outlived a deadline; the blocked read then fails. */
+    private void abandon(long millis, String what) {
+        try {
+            LOG.log(System.Logger.Level.DEBUG, "closing a connection that {0} within {1} ms", what, millis);
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing an abandoned connection failed: {0}", e.toString());

@@ -11,6 +11,7 @@ import multipass.tls.DaemonIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
 import multipass.tls.TlsContexts;
+import multipass.util.FileLockHandle;
 import multipass.trust.TrustStore;
 
 import java.io.IOException;
@@ -45,16 +46,18 @@ public final class Daemon implements AutoCloseable {
     private final TlsContexts tls;
     private final RequestRouter router;
     private final Limits limits;
+    private final FileLockHandle dataDirLock;
     private final ScheduledExecutorService watchdog;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger handshaking = new AtomicInteger();
     private volatile boolean closing;
 
-    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits) {
+    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock) {
         this.endpoint = endpoint;
         this.tls = tls;
         this.router = router;
         this.limits = limits;
+        this.dataDirLock = dataDirLock;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "handshake-watchdog");
             thread.setDaemon(true);
@@ -64,8 +67,15 @@ public final class Daemon implements AutoCloseable {
 
     /** Prepares the data dir, identity and stores, and binds the endpoint. */
     public static Daemon start(DaemonOptions options, Clock clock) throws StartupException {
+        FileLockHandle lock = null;
         try {
             DataDir.prepare(options.dataDir());
+            lock = DataDir.lock(options.dataDir())
+                    .orElseThrow(() -> new StartupException("another daemon is already using the data directory " + options.dataDir()
+                            + "; stop it first", null));
+            for (Path file : List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE), Path.of("certificates", "localhost_key.pem"))) {
+                DataDir.requireSafeFile(options.dataDir().resolve(file));
+            }
             TrustStore store = TrustStore.open(options.dataDir());
             Settings settings = Settings.open(options.dataDir());
             Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
@@ -82,9 +92,24 @@ public final class Daemon implements AutoCloseable {
                     new RefusalAudit(clock));
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.entries().size(), adminGroup == null ? "none" : adminGroup);
-            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits);
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock);
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
+            release(lock);
             throw new StartupException(e.getMessage(), e);
+        } catch (StartupException | RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+    }
+
+    private static void release(FileLockHandle lock) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot release the data directory lock: {0}", e.getMessage());
         }
     }
 
@@ -117,7 +142,7 @@ public final class Daemon implements AutoCloseable {
                 channel.close();
                 continue;
             }
-            ClientSession session = new ClientSession(channel, endpoint, tls, router, watchdog, limits.handshakeTimeout().toMillis(),
+            ClientSession session = new ClientSession(channel, endpoint, tls, router, watchdog, limits,
                     handshaking::decrementAndGet, connections::decrementAndGet);
             Thread thread = new Thread(session, "client");
             thread.setDaemon(true);
@@ -147,7 +172,11 @@ public final class Daemon implements AutoCloseable {
     public void close() throws IOException {
         closing = true;
         watchdog.shutdownNow();
-        endpoint.close();
+        try {
+            endpoint.close();
+        } finally {
+            dataDirLock.close();
+        }
         LOG.log(System.Logger.Level.INFO, "stopped listening on {0}", endpoint.address());
     }
 
@@ -157,10 +186,11 @@ public final class Daemon implements AutoCloseable {
             return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca);
         }
         Path socket = ((Address.Unix) options.address()).path();
-        SocketAccess access = new SocketAccess(socketGroup(adminGroup, users));
+        GroupPrincipal group = socketGroup(adminGroup, users);
+        SocketAccess access = new SocketAccess(group);
         if (!CurrentUser.get().isRoot()) {
             LOG.log(System.Logger.Level.INFO, "not running as root: the socket stays owned by {0}{1}", CurrentUser.get().name(),
-                    adminGroup == null ? " and is restricted to it (mode 0600)" : ", group " + adminGroup);
+                    group == null ? " and, while nobody is trusted, is restricted to it (mode 0600)" : ", group " + group.getName());
         }
         return UnixEndpoint.bind(socket, access, !storeEmpty, users, ca);
     }

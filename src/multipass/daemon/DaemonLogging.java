@@ -50,8 +50,21 @@ public final class DaemonLogging {
         return LogLevel.TRACE;
     }
 
-    /** Formats a record as one line. */
+    /**
+     * Formats a record as one line. Numbers are shown plainly ({@code 1001}, not the locale's
+     * {@code 1,001}): uids and sizes in an audit log must read the same on every machine.
+     */
     static String format(LogRecord record) {
+        Object[] parameters = record.getParameters();
+        if (parameters != null) {
+            Object[] plain = parameters.clone();
+            for (int i = 0; i < plain.length; i++) {
+                if (plain[i] instanceof Number) {
+                    plain[i] = plain[i].toString();
+                }
+            }
+            record.setParameters(plain);
+        }
         String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
         String category = logger.substring(logger.lastIndexOf('.') + 1);
         return "[" + Instant.ofEpochMilli(record.getMillis()) + "] [" + level(record.getLevel()).label() + "] [" + category + "] "

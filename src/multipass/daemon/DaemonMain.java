@@ -145,9 +145,11 @@ public final class DaemonMain {
         return new DaemonOptions(parsed, data, adminGroup, verbosity, platform.daemonRendezvousDir(), install, user);
     }
 
+    /** Runs on SIGTERM/SIGINT; writes to stderr directly, as the logging system may already be shut down. */
     private static void closeQuietly(Daemon daemon, PrintStream err) {
         try {
             daemon.close();
+            err.println("multipassd: stopped listening on " + daemon.address());
         } catch (IOException e) {
             err.println("multipassd: error while stopping: " + e.getMessage());
         }

@@ -2,6 +2,8 @@ package multipass.daemon;
 
 import multipass.platform.CurrentUser;
 import multipass.util.AtomicFile;
+import multipass.util.FileLockHandle;
+import multipass.util.PrivateDirectories;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,11 +31,7 @@ final class DataDir {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            if (AtomicFile.posix()) {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectory(dir);
-            }
+            PrivateDirectories.createAll(dir);
         }
         if (!AtomicFile.posix()) {
             return;
@@ -52,6 +51,38 @@ final class DataDir {
             throw new UnsafeDataDirException("data directory " + dir + " has mode " + PosixFilePermissions.toString(mode)
                     + ", writable by group or others; fix it with: chmod 700 " + dir);
         }
+    }
+
+    /**
+     * Refuses a store, settings or key file in the data dir that another user owns or that group
+     * or others may write (absent files are fine: they will be created 0600).
+     */
+    static void requireSafeFile(Path file) throws IOException, UnsafeDataDirException {
+        if (!AtomicFile.posix() || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String me = CurrentUser.get().name();
+        if (!attributes.isRegularFile()) {
+            throw new UnsafeDataDirException(file + " is not a regular file (a symbolic link is not accepted)");
+        }
+        if (!attributes.owner().getName().equals(me)) {
+            throw new UnsafeDataDirException(file + " is owned by '" + attributes.owner().getName() + "', not by '" + me
+                    + "' who runs the daemon; fix it with: chown " + me + " " + file);
+        }
+        Set<PosixFilePermission> mode = attributes.permissions();
+        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new UnsafeDataDirException(file + " has mode " + PosixFilePermissions.toString(mode)
+                    + ", writable by group or others; fix it with: chmod go-w " + file);
+        }
+    }
+
+    /** The name of the lock file a running daemon (or the installer) holds. */
+    static final String LOCK_FILE = "multipassd.lock";
+
+    /** Takes the data directory's lock, or empty when another process holds it. */
+    static Optional<FileLockHandle> lock(Path dir) throws IOException {
+        return FileLockHandle.tryAcquire(dir.resolve(LOCK_FILE));
     }
 
     /** A data directory the daemon must not use. */

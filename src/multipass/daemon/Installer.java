@@ -9,6 +9,7 @@ import multipass.tls.IdentityException;
 import multipass.trust.AdmissionMethod;
 import multipass.trust.TrustEntry;
 import multipass.trust.TrustStore;
+import multipass.util.FileLockHandle;
 import multipass.util.Pem;
 
 import java.io.IOException;
@@ -60,21 +61,33 @@ final class Installer {
                 throw new InstallException("cannot enrol user '" + name + "': no such user; name an existing one with --user");
             }
             DataDir.prepare(dataDir);
-            TrustStore store = TrustStore.open(dataDir);
-            if (!store.isEmpty()) {
-                out.println("The trust store " + store.file() + " already has " + store.entries().size()
-                        + " trusted client certificate(s); nothing changed.");
-                return;
+            // The store must not change under a running daemon, which would not see the entry.
+            FileLockHandle lock = DataDir.lock(dataDir).orElseThrow(() -> new InstallException("cannot enrol user '" + name
+                    + "': a daemon is running on " + dataDir + "; stop it, enrol, then start it again"));
+            try {
+                enrol(dataDir, name, user);
+            } finally {
+                lock.close();
             }
-            byte[] certificate = certificateOf(name, user);
-            long uid = user.map(UserDatabase.User::uid).orElse(-1L);
-            TrustEntry entry = new TrustEntry(certificate, name, uid, AdmissionMethod.INSTALLER, clock.instant().truncatedTo(ChronoUnit.SECONDS));
-            store.add(entry);
-            LOG.log(System.Logger.Level.INFO, "trusted client certificate {0} of user {1} (uid {2}), method installer", entry.fingerprint(), name, uid);
-            out.println("Enrolled user '" + name + "' (certificate " + entry.fingerprint() + ").");
         } catch (IOException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException | IdentityException e) {
             throw new InstallException("cannot enrol user '" + name + "': " + e.getMessage());
         }
+    }
+
+    private void enrol(Path dataDir, String name, Optional<UserDatabase.User> user)
+            throws IOException, TrustStore.TrustStoreException, IdentityException, InstallException {
+        TrustStore store = TrustStore.open(dataDir);
+        if (!store.isEmpty()) {
+            out.println("The trust store " + store.file() + " already has " + store.entries().size()
+                    + " trusted client certificate(s); nothing changed.");
+            return;
+        }
+        byte[] certificate = certificateOf(name, user);
+        long uid = user.map(UserDatabase.User::uid).orElse(-1L);
+        TrustEntry entry = new TrustEntry(certificate, name, uid, AdmissionMethod.INSTALLER, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        store.add(entry);
+        LOG.log(System.Logger.Level.INFO, "trusted client certificate {0} of user {1} (uid {2}), method installer", entry.fingerprint(), name, uid);
+        out.println("Enrolled user '" + name + "' (certificate " + entry.fingerprint() + ").");
     }
 
     /** The user's certificate DER, made in their own identity dir, as them. */

@@ -3,49 +3,80 @@ package multipass.daemon;
 import multipass.protocol.LogLevel;
 import multipass.protocol.LogLine;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Collects the daemon's log lines produced on the current thread while it serves one request,
- * at or above the severity the client asked for, so they can be streamed back before the
- * reply. Each connection is served by one thread, so a thread-local is exactly "this request".
+ * at or above the severity the client asked for, to stream them back before the reply. Each
+ * connection is served by one thread, so a thread-local is exactly "this request".
+ *
+ * <p>Lines are buffered, not written from inside the logging call (which may run under a
+ * store's lock, where a client that stops reading must not be able to stall the daemon);
+ * handlers call {@link #flush()} at safe points, such as before an authentication hold-back,
+ * and the rest go out just before the reply.
  */
 final class RequestLog {
     private static final ThreadLocal<RequestLog> CURRENT = new ThreadLocal<>();
     /** A cap so a chatty request cannot build an unbounded reply. */
     private static final int MAX_LINES = 1000;
 
-    private final int verbosity;
-    private final List<LogLine> lines = new ArrayList<>();
+    /** Where flushed lines go: the client's connection. */
+    interface Sink {
+        void send(LogLine line) throws IOException;
+    }
 
-    private RequestLog(int verbosity) {
+    private final int verbosity;
+    private final Sink sink;
+    private final List<LogLine> lines = new ArrayList<>();
+    private int count;
+
+    private RequestLog(int verbosity, Sink sink) {
         this.verbosity = verbosity;
+        this.sink = sink;
     }
 
     /** Starts collecting for the current thread at {@code verbosity} (0-4). */
-    static RequestLog begin(int verbosity) {
-        RequestLog log = new RequestLog(verbosity);
+    static RequestLog begin(int verbosity, Sink sink) {
+        RequestLog log = new RequestLog(verbosity, sink);
         CURRENT.set(log);
         return log;
     }
 
-    /** Stops collecting and returns the lines. */
-    List<LogLine> end() {
+    /** Stops collecting and sends what is left. */
+    void end() throws IOException {
         CURRENT.remove();
-        return lines;
+        send();
+    }
+
+    /** Sends the current request's buffered lines now (call only where no lock is held). */
+    static void flush() throws IOException {
+        RequestLog log = CURRENT.get();
+        if (log != null) {
+            log.send();
+        }
+    }
+
+    private void send() throws IOException {
+        for (LogLine line : lines) {
+            sink.send(line);
+        }
+        lines.clear();
     }
 
     /** True when the request served on this thread wants lines of {@code level}. */
     static boolean wants(LogLevel level) {
         RequestLog log = CURRENT.get();
-        return log != null && level.number() <= log.verbosity && log.lines.size() < MAX_LINES;
+        return log != null && level.number() <= log.verbosity && log.count < MAX_LINES;
     }
 
     /** Adds a formatted line to the current thread's request, if {@link #wants} it. */
     static void offer(LogLevel level, String text) {
         if (wants(level)) {
-            CURRENT.get().lines.add(new LogLine(level, text));
+            RequestLog log = CURRENT.get();
+            log.lines.add(new LogLine(level, text));
+            log.count++;
         }
     }
 }

@@ -3,6 +3,7 @@ package multipass.daemon;
 import multipass.auth.Peer;
 import multipass.platform.UserDatabase;
 import multipass.tls.PublishedAuthority;
+import multipass.util.PrivateDirectories;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -14,7 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,8 +49,9 @@ final class UnixEndpoint implements Endpoint {
     static UnixEndpoint bind(Path socket, SocketAccess access, boolean open, UserDatabase users, X509Certificate ca) throws IOException {
         Path dir = socket.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        requireSafeDirectory(dir);
         refuseIfServed(socket);
-        Path privateDir = Files.createTempDirectory(dir, ".multipassd-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path privateDir = PrivateDirectories.createTemp(dir, ".multipassd-");
         Path staged = privateDir.resolve("socket");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -67,6 +68,20 @@ final class UnixEndpoint implements Endpoint {
             throw e;
         } finally {
             Files.deleteIfExists(privateDir);
+        }
+    }
+
+    /**
+     * The socket's directory must not let other users replace entries in it: not writable by
+     * group or others, unless sticky (like /tmp, where only an entry's owner may rename it).
+     */
+    private static void requireSafeDirectory(Path dir) throws IOException {
+        int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+        boolean writableByOthers = (mode & 0022) != 0;
+        boolean sticky = (mode & 01000) != 0;
+        if (writableByOthers && !sticky) {
+            throw new IOException("the socket directory " + dir + " (mode " + Integer.toOctalString(mode & 07777)
+                    + ") lets other users replace files in it; choose a directory only you can write, or make it sticky (chmod +t)");
         }
     }
 

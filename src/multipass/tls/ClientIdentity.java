@@ -1,24 +1,24 @@
 package multipass.tls;
 
 import multipass.util.AtomicFile;
+import multipass.util.FileLockHandle;
 import multipass.util.Pem;
+import multipass.util.PrivateDirectories;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A user's client identity: an EC P-256 key and a self-signed certificate
  * ({@code CN=<random UUID>}, EKU clientAuth, CA:FALSE), made once with keytool and kept as
  * {@code multipass_cert.pem} and {@code multipass_cert_key.pem} in the client identity
  * directory (0700; key 0600). The certificate's DER bytes are what the daemon trusts.
+ * Generation holds a lock file in the directory, so two clients started at once by the same
+ * user cannot pair one's key with the other's certificate.
  */
 public final class ClientIdentity {
     /** The certificate file name, as in Multipass. */
@@ -38,13 +38,30 @@ public final class ClientIdentity {
             return load(cert, key);
         }
         try {
-            createPrivateDirectories(dir);
+            PrivateDirectories.createAll(dir);
+            FileLockHandle lock = FileLockHandle.acquire(dir.resolve(".lock"));
+            try {
+                // Another client may have made the identity while we waited for the lock.
+                if (Files.exists(cert) && Files.exists(key)) {
+                    return load(cert, key);
+                }
+                return generateAndStore(dir, cert, key);
+            } finally {
+                lock.close();
+            }
+        } catch (IOException e) {
+            throw new IdentityException("cannot store the client certificate in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Identity generateAndStore(Path dir, Path cert, Path key) throws IdentityException, IOException {
+        try {
             Identity identity = generate(dir);
             AtomicFile.write(key, Pem.encode(Pem.PRIVATE_KEY, identity.key().getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.OWNER_ONLY);
             AtomicFile.write(cert, Pem.encode(Pem.CERTIFICATE, identity.certificate().getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.WORLD_READABLE);
             return identity;
-        } catch (IOException | java.security.cert.CertificateEncodingException e) {
-            throw new IdentityException("cannot store the client certificate in " + dir + ": " + e.getMessage(), e);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IdentityException("cannot encode the new client certificate: " + e.getMessage(), e);
         }
     }
 
@@ -60,37 +77,13 @@ public final class ClientIdentity {
     }
 
     private static Identity generate(Path dir) throws IdentityException, IOException {
-        Path work = Files.createTempDirectory(dir, ".keygen", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path work = PrivateDirectories.createTemp(dir, ".keygen");
         try {
             Keytool keytool = new Keytool(work);
             keytool.generateKeyPair("client", "CN=" + UUID.randomUUID(), VALIDITY_DAYS, "EKU=clientAuth", "BC:c=ca:false");
             return new Identity(keytool.privateKey("client"), List.of(keytool.certificate("client")));
         } finally {
-            deleteTree(work);
-        }
-    }
-
-    /** Creates {@code dir} and missing parents (new ones 0700); returns those it created, outermost first. */
-    static List<Path> createPrivateDirectories(Path dir) throws IOException {
-        List<Path> missing = new ArrayList<>();
-        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
-            missing.add(0, p);
-        }
-        for (Path p : missing) {
-            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        return missing;
-    }
-
-    /** Deletes a small directory tree of our own making. */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(path);
-            }
+            PrivateDirectories.deleteTree(work);
         }
     }
 }

@@ -2,12 +2,12 @@ package multipass.tls;
 
 import multipass.util.AtomicFile;
 import multipass.util.Pem;
+import multipass.util.PrivateDirectories;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -119,8 +119,8 @@ public final class DaemonIdentity {
 
     private static Identity generate(Path dir) throws IdentityException {
         try {
-            ClientIdentity.createPrivateDirectories(dir);
-            Path work = Files.createTempDirectory(dir, ".keygen", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            PrivateDirectories.createAll(dir);
+            Path work = PrivateDirectories.createTemp(dir, ".keygen");
             try {
                 Keytool keytool = new Keytool(work);
                 keytool.generateKeyPair("ca", "CN=Multipass Root CA,O=multipass-java", 3650, "BC:c=ca:true", "KU:c=keyCertSign,cRLSign");
@@ -134,7 +134,7 @@ public final class DaemonIdentity {
                 AtomicFile.write(dir.resolve(CA_FILE), Pem.encode(Pem.CERTIFICATE, ca.getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.WORLD_READABLE);
                 return new Identity(key, List.of(Pem.singleCertificate(serverPem), ca));
             } finally {
-                ClientIdentity.deleteTree(work);
+                PrivateDirectories.deleteTree(work);
             }
         } catch (IOException | CertificateEncodingException | Pem.PemException e) {
             throw new IdentityException("cannot store the daemon certificates in " + dir + ": " + e.getMessage(), e);

@@ -56,8 +56,25 @@ public final class TlsChannel implements AutoCloseable {
     public void handshake() throws IOException {
         engine.beginHandshake();
         HandshakeStatus status = engine.getHandshakeStatus();
-        while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
-            status = step(status);
+        try {
+            while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
+                status = step(status);
+            }
+        } catch (SSLException e) {
+            sendAlert();
+            throw e;
+        }
+    }
+
+    /** After a failed handshake the engine holds a fatal alert: send it, so the peer learns why (best effort). */
+    private void sendAlert() {
+        try {
+            engine.closeOutbound();
+            if (!engine.isOutboundDone()) {
+                wrap(EMPTY);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "could not send the TLS alert: {0}", e.getMessage());
         }
     }
 
@@ -227,7 +244,7 @@ public final class TlsChannel implements AutoCloseable {
             engine.closeInbound();
         } catch (SSLException e) {
             // Expected in TLS 1.3 when we close first: the peer's close_notify is not awaited.
-            LOG.log(Level.TRACE, "closing inbound before the peer's close_notify: {0}", e.getMessage());
+            LOG.log(Level.TRACE, "closing inbound before the peer''s close_notify: {0}", e.getMessage());
         }
     }
 

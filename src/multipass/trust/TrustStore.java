@@ -2,12 +2,12 @@ package multipass.trust;
 
 import multipass.util.AtomicFile;
 import multipass.util.Pem;
+import multipass.util.PrivateDirectories;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,7 +51,7 @@ public final class TrustStore {
         Path file = dataDir.resolve(RELATIVE_PATH);
         Path dir = file.getParent();
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            PrivateDirectories.createAll(dir);
         }
         if (!Files.exists(file)) {
             return new TrustStore(file, List.of());

@@ -135,6 +135,7 @@ class TrustManagementTest {
         assertEquals(2, locked.exit());
         assertEquals("authenticate failed: Too many failed authentication attempts. Try again in 10 minutes.\n", locked.err());
         assertEquals(0, user("admin").run("list").exit(), "trusted users are unaffected");
-        assertTrue(TestDaemon.log().contains("locked out root (uid 0) for 600 s"), "the lock-out is audited");
+        assertTrue(TestDaemon.log().matches("(?s).*\\[info\\] \\[Authentication\\] locked out root \\(uid 0, certificate [0-9a-f]{64}\\) for 600 s.*"),
+                "the lock-out is audited with the certificate");
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -187,8 +188,39 @@ class DaemonRobustnessTest {
     }
 
     @Test
-    void aSecondDaemonDoesNotDisplaceALiveOne() {
-        Daemon.StartupException error = assertThrows(Daemon.StartupException.class, () -> TestDaemon.start(dir));
-        assertTrue(error.getMessage().contains("another daemon is already listening on " + daemon.socket()), error.getMessage());
+    void aSecondDaemonDoesNotDisplaceALiveOne() throws Exception {
+        Daemon.StartupException sameData = assertThrows(Daemon.StartupException.class, () -> TestDaemon.start(dir));
+        assertEquals("another daemon is already using the data directory " + daemon.dataDir() + "; stop it first", sameData.getMessage());
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        Daemon.StartupException sameSocket = assertThrows(Daemon.StartupException.class,
+                () -> TestDaemon.start(other, daemon.address()));
+        assertTrue(sameSocket.getMessage().contains("another daemon is already listening on " + daemon.socket()), sameSocket.getMessage());
+        assertStillServing();
+    }
+
+    @Test
+    void aSocketDirectoryOthersCanWriteIsRefused() throws Exception {
+        Path shared = dir.resolve("shared");
+        Files.createDirectories(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Daemon.StartupException error = assertThrows(Daemon.StartupException.class,
+                () -> TestDaemon.start(dir.resolve("d2"), new multipass.platform.Address.Unix(shared.resolve("sock"))));
+        assertTrue(error.getMessage().startsWith("the socket directory " + shared + " (mode 777) lets other users replace files in it"),
+                error.getMessage());
+    }
+
+    @Test
+    void aClientThatStopsMidFrameIsClosedAfterTheIdleTimeout() throws Exception {
+        daemon.stop();
+        Files.writeString(daemon.dataDir().resolve("multipassd.conf"), "[Limits]\nidle_timeout_seconds=1\n");
+        daemon.startAgain();
+        try (FrameChannel frames = connect()) {
+            frames.tls().write(ByteBuffer.wrap(new byte[] {0, 0}));
+            assertNull(frames.receive(), "closed by the daemon, not left hanging");
+        } catch (IOException e) {
+            assertTrue(e.getMessage() != null, "or closed abruptly: " + e);
+        }
+        assertStillServing();
     }
 }
