@@ -18,7 +18,12 @@ import java.util.stream.Stream;
  */
 final class ThrowAwayUsers {
     /** One created user; {@code role} names it in test messages. */
-    record User(String role, String name, Path home) {
+    record User(String role, String name, long uid, Path home) {
+        /** Where the client keeps this user's identity (SPEC section 2), with no {@code $XDG_DATA_HOME} set. */
+        Path identityDir() {
+            return home.resolve(".local/share/multipass-client-certificate");
+        }
+
         @Override
         public String toString() {
             return role + " (" + name + ")";
@@ -68,7 +73,7 @@ final class ThrowAwayUsers {
         if (passwd.length < 6) {
             throw new IOException("unexpected getent passwd entry for " + name + ": " + String.join(":", passwd));
         }
-        return new User(role, name, Path.of(passwd[5]));
+        return new User(role, name, Long.parseLong(passwd[2]), Path.of(passwd[5]));
     }
 
     /** Removes every user (with its home) and group created, in reverse order. */

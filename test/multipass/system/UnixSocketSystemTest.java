@@ -18,24 +18,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertAll;
+import static multipass.system.FileFacts.CERT_BEGIN;
+import static multipass.system.FileFacts.describe;
+import static multipass.system.FileFacts.describeOwner;
+import static multipass.system.Texts.ACCESS_DENIED;
+import static multipass.system.Texts.NOT_AUTHENTICATED;
+import static multipass.system.Texts.NO_INSTANCES;
+import static multipass.system.Texts.NO_PASSPHRASE;
+import static multipass.system.Texts.PROMPT;
+import static multipass.system.Texts.WRONG_PASSPHRASE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The system test (SPEC sections 5, 6 and 7), as root: a throw-away admin group, two admins in
@@ -55,24 +58,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("system test as root: real users, the real jar, a real Unix socket")
 class UnixSocketSystemTest {
-    /** SPEC 5.2, verbatim. */
-    private static final String NOT_AUTHENTICATED = "The user is not authenticated with the Multipass service.\n\n"
-            + "Please authenticate before proceeding (e.g. via 'multipass authenticate'). Note that you first need an authenticated"
-            + " user to set and provide you with a trusted passphrase (e.g. via 'multipass set local.passphrase').";
-    /** SPEC 5.3, verbatim. */
-    private static final String NO_PASSPHRASE = "Incorrect passphrase. No passphrase is set.\n\n"
-            + "To authenticate, first ask an authenticated user to set a passphrase and share it with you, provided they trust you."
-            + " To set a passphrase, use the command 'multipass set local.passphrase'. Note that only the user who installs"
-            + " Multipass is automatically authenticated.";
-    private static final String WRONG_PASSPHRASE = "Passphrase is not correct. Please try again.";
-    private static final String ACCESS_DENIED = "multipass socket access denied";
-    private static final String NO_INSTANCES = "No instances found.\n";
-    private static final String PROMPT = "Please enter passphrase: ";
-    private static final String CERT_BEGIN = "-----BEGIN CERTIFICATE-----";
-    /** Per client or daemon process; the first client run of a user also makes its key with keytool. */
-    private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(60);
-    private static final String TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
-
     @RegisterExtension
     final OrderedSteps steps = new OrderedSteps();
 
@@ -83,15 +68,9 @@ class UnixSocketSystemTest {
     private final String thirdPassphrase = "pp-" + ThrowAwayUsers.randomText(16);
     private final List<DaemonProcess> daemons = new ArrayList<>();
 
-    private Path rootOnly;
-    private Path shared;
-    private Path java;
-    private Path runuser;
-    private Path jar;
+    private RootSandbox sandbox;
     private Path socket;
     private Path dataDir;
-    private Processes processes;
-    private ThrowAwayUsers accounts;
     private String adminGroup;
     private User admin;
     private User admin2;
@@ -103,63 +82,23 @@ class UnixSocketSystemTest {
     @BeforeAll
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void setUp() throws IOException, InterruptedException {
-        assumeTrue(isRoot(), "skipped: the system test runs only as root (it creates OS users and groups); run `make test` as root");
-        for (String tool : List.of("useradd", "userdel", "groupadd", "groupdel", "getent", "runuser")) {
-            assumeTrue(Processes.find(tool).isPresent(), "skipped: the system test needs `" + tool + "`, which is not installed");
-        }
-        runuser = Processes.find("runuser").orElseThrow();
-        java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
-        assumeTrue(executableByOthers(java), "skipped: other users cannot run this JDK's java (" + java + "); install the JDK"
-                + " where everyone can run it, e.g. under /usr/lib/jvm");
-        Path built = Path.of(System.getProperty("multipass.jar", "build/multipass.jar")).toAbsolutePath();
-        assertTrue(Files.isRegularFile(built), "setup: the jar under test " + built + " does not exist; build it with `make`");
-
-        // Root-only: captured output, daemon logs and the data dir. World-traversable: the
-        // socket, its CA and a copy of the jar (the repo may sit under /root, mode 0700).
-        rootOnly = Files.createTempDirectory(Path.of("/tmp"), "mpt-root-");
-        Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwx------"));
-        shared = Files.createTempDirectory(Path.of("/tmp"), "mpt-");
-        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
-        jar = Files.copy(built, shared.resolve("multipass.jar"));
-        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-        socket = shared.resolve("multipass_socket");
-        dataDir = rootOnly.resolve("data");
-        processes = new Processes(Files.createDirectory(rootOnly.resolve("output")), PROCESS_TIMEOUT);
-
-        accounts = new ThrowAwayUsers(processes);
-        adminGroup = accounts.createGroup();
-        admin = accounts.createUser("admin", adminGroup);
-        admin2 = accounts.createUser("admin2", adminGroup);
-        alice = accounts.createUser("alice");
-        bob = accounts.createUser("bob");
-        mallory = accounts.createUser("mallory");
+        sandbox = RootSandbox.open();
+        // The socket and its CA go in the world-traversable dir; the data dir is root's only.
+        socket = sandbox.shared.resolve("multipass_socket");
+        dataDir = sandbox.rootOnly.resolve("data");
+        adminGroup = sandbox.accounts.createGroup();
+        admin = sandbox.accounts.createUser("admin", adminGroup);
+        admin2 = sandbox.accounts.createUser("admin2", adminGroup);
+        alice = sandbox.accounts.createUser("alice");
+        bob = sandbox.accounts.createUser("bob");
+        mallory = sandbox.accounts.createUser("mallory");
         daemon = startDaemon();
     }
 
     @AfterAll
     void tearDown() throws IOException, InterruptedException {
-        List<Exception> failures = new ArrayList<>();
-        for (DaemonProcess started : daemons) {
-            started.shutDown();
-        }
-        if (accounts != null) {
-            try {
-                accounts.removeAll();
-            } catch (IOException e) {
-                failures.add(e);
-            }
-        }
-        for (Path dir : new Path[] {shared, rootOnly}) {
-            try {
-                deleteTree(dir);
-            } catch (IOException e) {
-                failures.add(e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            IOException failure = new IOException("cleanup failed: " + failures.get(0).getMessage(), failures.get(0));
-            failures.subList(1, failures.size()).forEach(failure::addSuppressed);
-            throw failure;
+        if (sandbox != null) {
+            sandbox.close();
         }
     }
 
@@ -360,7 +299,7 @@ class UnixSocketSystemTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     @DisplayName("16. after SIGTERM (socket removed) and a restart, the socket is 0666 at once and trust and passphrase persist")
     void trustAndPassphraseSurviveRestart() throws IOException, InterruptedException {
-        int code = daemon.stop(PROCESS_TIMEOUT);
+        int code = daemon.stop(RootSandbox.PROCESS_TIMEOUT);
         assertTrue(code == 0 || code == 128 + 15, "the daemon stops cleanly on SIGTERM (exit 0, or 143 from the JVM), exit " + code
                 + "; its log:\n" + daemon.log());
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the daemon removed its socket file " + socket + " on SIGTERM");
@@ -412,10 +351,8 @@ class UnixSocketSystemTest {
 
     /** Starts the real jar as the daemon, as root, and checks the address it prints. */
     private DaemonProcess startDaemon() throws IOException, InterruptedException {
-        Path log = rootOnly.resolve("daemon-" + (daemons.size() + 1) + ".log");
-        DaemonProcess started = DaemonProcess.start(List.of(java.toString(), "-jar", jar.toString(), "daemon",
-                        "--admin-group", adminGroup, "--address", "unix:" + socket, "--data-dir", dataDir.toString(), "--verbosity", "trace"),
-                Map.of("PATH", TOOL_PATH, "HOME", "/root"), log, PROCESS_TIMEOUT);
+        DaemonProcess started = sandbox.startDaemon("--admin-group", adminGroup, "--address", "unix:" + socket, "--data-dir",
+                dataDir.toString(), "--verbosity", "trace");
         daemons.add(started);
         assertEquals("unix:" + socket, started.address(), "the address on the daemon's " + DaemonProcess.ADDRESS_PREFIX + " line");
         return started;
@@ -423,24 +360,17 @@ class UnixSocketSystemTest {
 
     /** Runs the real jar as {@code user} with {@code args}, stdin empty. */
     private Outcome multipass(User user, String... args) throws IOException, InterruptedException {
-        return multipassWithStdin(user, null, args);
+        return sandbox.client(user, "unix:" + socket, args);
     }
 
-    /** Runs the real jar as {@code user} (runuser, a clean environment, their home), feeding it {@code stdin}. */
+    /** Runs the real jar as {@code user}, feeding it {@code stdin}. */
     private Outcome multipassWithStdin(User user, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(runuser.toString(), "-u", user.name(), "--",
-                "env", "-i", "PATH=/usr/bin:/bin", "HOME=" + user.home(), "USER=" + user.name(), "LOGNAME=" + user.name(),
-                "MULTIPASS_SERVER_ADDRESS=unix:" + socket, java.toString(), "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        return processes.run(user.toString(), command, Map.of("PATH", TOOL_PATH), user.home(), stdin);
+        return sandbox.clientWithStdin(user, "unix:" + socket, stdin, args);
     }
 
     /** Asserts the exit code and both outputs exactly, reporting all mismatches of one run together. */
     private static void expect(Outcome outcome, int exitCode, String stdout, String stderr, String what) {
-        assertAll(what + outcome,
-                () -> assertEquals(stderr, outcome.stderr(), "stderr"),
-                () -> assertEquals(stdout, outcome.stdout(), "stdout"),
-                () -> assertEquals(exitCode, outcome.exitCode(), "exit code"));
+        outcome.expect(exitCode, stdout, stderr, what);
     }
 
     // --- looking at files ---------------------------------------------------------------
@@ -451,65 +381,6 @@ class UnixSocketSystemTest {
 
     /** How many certificates the trust store file holds (0 when it does not exist yet). */
     private int trustedCertificates() throws IOException {
-        Path store = trustStore();
-        if (!Files.exists(store)) {
-            return 0;
-        }
-        String text = Files.readString(store, StandardCharsets.US_ASCII);
-        return text.split(CERT_BEGIN, -1).length - 1;
-    }
-
-    /** {@code ls -l} style: type and mode, owner:group, e.g. {@code srw-rw---- root:sudo}. */
-    private static String describe(Path path) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return describeOwner(path) + ":" + attributes.group().getName();
-    }
-
-    /** {@code ls -l} style without the group, e.g. {@code -rw------- alice}. */
-    private static String describeOwner(Path path) throws IOException {
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return fileType(mode) + PosixFilePermissions.toString(attributes.permissions()) + " " + attributes.owner().getName();
-    }
-
-    private static char fileType(int mode) {
-        return switch (mode & 0170000) {
-            case 0140000 -> 's';
-            case 0120000 -> 'l';
-            case 0100000 -> '-';
-            case 0040000 -> 'd';
-            default -> '?';
-        };
-    }
-
-    // --- environment --------------------------------------------------------------------
-
-    private static boolean isRoot() throws IOException {
-        Path self = Path.of("/proc/self");
-        if (Files.exists(self)) {
-            return ((Integer) Files.getAttribute(self, "unix:uid")) == 0;
-        }
-        return "root".equals(System.getProperty("user.name"));
-    }
-
-    /** True when users other than the owner can run {@code file}: it and every directory above it are o+x. */
-    private static boolean executableByOthers(Path file) throws IOException {
-        for (Path path = file; path != null; path = path.getParent()) {
-            if (!Files.getPosixFilePermissions(path).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        return FileFacts.certificates(trustStore()).size();
     }
 }
