@@ -4,6 +4,7 @@ import multipass.auth.AdminPolicy;
 import multipass.auth.AuthThrottle;
 import multipass.auth.HashGate;
 import multipass.auth.Limits;
+import multipass.instances.InventoryBackend;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
 import multipass.platform.UserDatabase;
@@ -28,13 +29,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The running daemon: owns the endpoint, the TLS identity, the trust store and the settings,
- * and serves each connection on its own thread. {@link #serve()} blocks until {@link #close()}.
+ * The running daemon: owns the endpoint, the TLS identity, the trust store, the settings and
+ * the instance inventory, and serves each connection on its own thread. {@link #serve()} blocks until {@link #close()}.
  *
  * <pre>
  *   accept ─► ClientSession (thread) ─► TLS handshake ─► frames ─► RequestRouter ─► Authorizer
  *                                                                        │              │
- *                                                                    Settings       TrustStore
+ *                                                      Settings, TrustCommands,     TrustStore
+ *                                                      InstanceCommands ─► Backend (instances.txt)
  * </pre>
  */
 public final class Daemon implements AutoCloseable {
@@ -78,6 +80,7 @@ public final class Daemon implements AutoCloseable {
             }
             TrustStore store = TrustStore.open(options.dataDir());
             Settings settings = Settings.open(options.dataDir());
+            InstanceCommands instances = new InstanceCommands(InventoryBackend.open(options.dataDir(), clock));
             Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
@@ -89,7 +92,7 @@ public final class Daemon implements AutoCloseable {
             Authentication authentication = new Authentication(authorizer, settings, new AuthThrottle(limits, clock), hashes,
                     duration -> Thread.sleep(duration.toMillis()));
             RequestRouter router = new RequestRouter(authorizer, settings, authentication, new TrustCommands(store, authorizer), hashes,
-                    new RefusalAudit(clock));
+                    new RefusalAudit(clock), instances);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.entries().size(), adminGroup == null ? "none" : adminGroup);
             return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock);

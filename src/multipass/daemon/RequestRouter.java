@@ -32,15 +32,17 @@ final class RequestRouter {
     private final TrustCommands trust;
     private final HashGate hashes;
     private final RefusalAudit refusals;
+    private final InstanceCommands instances;
 
     RequestRouter(Authorizer authorizer, Settings settings, Authentication authentication, TrustCommands trust, HashGate hashes,
-                  RefusalAudit refusals) {
+                  RefusalAudit refusals, InstanceCommands instances) {
         this.authorizer = authorizer;
         this.settings = settings;
         this.authentication = authentication;
         this.trust = trust;
         this.hashes = hashes;
         this.refusals = refusals;
+        this.instances = instances;
     }
 
     /** The reply to {@code request} from {@code peer}; never throws for a client's mistake. */
@@ -69,8 +71,15 @@ final class RequestRouter {
                 return get(request);
             case "set":
                 return set(request, peer);
+            case "launch":
             case "list":
-                return Reply.ok();
+            case "info":
+            case "start":
+            case "stop":
+            case "delete":
+            case "purge":
+            case "recover":
+                return instances.handle(request, peer);
             default:
                 return Reply.error(Status.UNIMPLEMENTED, "unknown command '" + request.command() + "'");
         }

@@ -1,0 +1,157 @@
+package multipass.daemon;
+
+import multipass.auth.Peer;
+import multipass.instances.Backend;
+import multipass.instances.Instance;
+import multipass.instances.InstanceException;
+import multipass.instances.LaunchSpec;
+import multipass.instances.Selection;
+import multipass.instances.Transition;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The instance commands ({@code launch}, {@code list}, {@code info}, {@code start},
+ * {@code stop}, {@code delete}, {@code purge}, {@code recover}) for clients that passed the
+ * authorization gate: checks the request's shape, calls the {@link Backend}, and turns the
+ * result into records (the CLI formats them) or an error status. Every change is logged at
+ * info level with who asked. Thread-safe (the backend is).
+ */
+final class InstanceCommands {
+    private static final System.Logger LOG = System.getLogger(InstanceCommands.class.getName());
+    private static final String ALL = "all";
+    private static final String PURGE = "purge";
+    private static final Set<String> LAUNCH_OPTIONS = Set.of("name", "cpus", "memory", "disk");
+
+    private final Backend backend;
+
+    InstanceCommands(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** Serves one of the instance commands; a refused request is an error reply, a backend failure an {@link IOException}. */
+    Reply handle(Request request, Peer peer) throws IOException {
+        try {
+            return serve(request, peer);
+        } catch (InstanceException e) {
+            return Reply.error(status(e.reason()), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Reply.error(Status.INVALID_ARGUMENT, e.getMessage());
+        }
+    }
+
+    private Reply serve(Request request, Peer peer) throws InstanceException, IOException {
+        switch (request.command()) {
+            case "launch":
+                return launch(request, peer);
+            case "list":
+                expect(request, Set.of(), 0);
+                return records(backend.list());
+            case "info":
+                return records(backend.info(selection(request, Set.of(ALL))));
+            case "start":
+                return changed(peer, "started", backend.apply(Transition.START, selection(request, Set.of(ALL))));
+            case "stop":
+                return changed(peer, "stopped", backend.apply(Transition.STOP, selection(request, Set.of(ALL))));
+            case "recover":
+                return changed(peer, "recovered", backend.apply(Transition.RECOVER, selection(request, Set.of(ALL))));
+            case "delete":
+                Selection doomed = selection(request, Set.of(ALL, PURGE));
+                return flag(request, PURGE) ? changed(peer, "deleted and purged", backend.deleteAndPurge(doomed))
+                        : changed(peer, "deleted", backend.apply(Transition.DELETE, doomed));
+            case "purge":
+                expect(request, Set.of(), 0);
+                return changed(peer, "purged", backend.purge());
+            default:
+                throw new IllegalArgumentException("unknown instance command '" + request.command() + "'");
+        }
+    }
+
+    private Reply launch(Request request, Peer peer) throws InstanceException, IOException {
+        expect(request, LAUNCH_OPTIONS, 1);
+        LaunchSpec spec = LaunchSpec.parse(request.options().get("name"), request.args().isEmpty() ? null : request.args().get(0),
+                request.options().get("cpus"), request.options().get("memory"), request.options().get("disk"));
+        return changed(peer, "launched", List.of(backend.launch(spec)));
+    }
+
+    private Reply changed(Peer peer, String what, List<Instance> instances) {
+        for (Instance instance : instances) {
+            LOG.log(System.Logger.Level.INFO, "instance {0} {1} by {2} (uid {3})", instance.name(), what, peer.userName(), peer.uid());
+        }
+        return records(instances);
+    }
+
+    private Reply records(List<Instance> instances) {
+        return Reply.ok(instances.stream().map(this::record).toList());
+    }
+
+    /** The record of one instance; {@code list} shows name, state, ipv4 and image, {@code info} all of them. */
+    Map<String, String> record(Instance instance) {
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("name", instance.name());
+        record.put("state", instance.state().label());
+        record.put("ipv4", instance.ipv4().isEmpty() ? "--" : instance.ipv4());
+        record.put("image", instance.image());
+        record.put("cpus", Integer.toString(instance.cpus()));
+        record.put("memory", Long.toString(instance.memoryBytes()));
+        record.put("disk", Long.toString(instance.diskBytes()));
+        record.put("created", instance.created().toString());
+        record.put("backend", backend.name() + ": " + backend.description());
+        return record;
+    }
+
+    /** {@code --all} or names, never both, never neither (Multipass's messages). */
+    private static Selection selection(Request request, Set<String> options) {
+        expect(request, options, Integer.MAX_VALUE);
+        if (flag(request, ALL)) {
+            if (!request.args().isEmpty()) {
+                throw new IllegalArgumentException("Cannot specify name" + (request.args().size() > 1 ? "s" : "") + " when --all option set");
+            }
+            return Selection.everything();
+        }
+        if (request.args().isEmpty()) {
+            throw new IllegalArgumentException("Name argument or --all is required");
+        }
+        return Selection.of(request.args());
+    }
+
+    /** Refuses options outside {@code allowed} and more than {@code maxArgs} arguments. */
+    private static void expect(Request request, Set<String> allowed, int maxArgs) {
+        for (String option : request.options().keySet()) {
+            if (!allowed.contains(option)) {
+                throw new IllegalArgumentException(request.command() + " does not take the option '" + option + "'");
+            }
+        }
+        if (request.args().size() > maxArgs) {
+            throw new IllegalArgumentException(request.command() + " takes at most " + maxArgs + " argument(s), not " + request.args().size());
+        }
+    }
+
+    private static boolean flag(Request request, String name) {
+        String value = request.options().get(name);
+        if (value != null && !value.equals("true")) {
+            throw new IllegalArgumentException("option '" + name + "' takes the value 'true', not '" + value + "'");
+        }
+        return value != null;
+    }
+
+    private static Status status(InstanceException.Reason reason) {
+        switch (reason) {
+            case NOT_FOUND:
+                return Status.NOT_FOUND;
+            case ALREADY_EXISTS:
+                return Status.ALREADY_EXISTS;
+            case FAILED_PRECONDITION:
+                return Status.FAILED_PRECONDITION;
+            default:
+                return Status.INVALID_ARGUMENT;
+        }
+    }
+}
