@@ -30,8 +30,9 @@ public final class Cli {
         this.err = err;
         this.terminal = terminal;
         this.connector = connector;
-        this.commands = List.of(new AuthenticateCommand(), new GetCommand(), new HelpCommand(this::specs), new ListCommand(),
-                new SetCommand(), new TrustCommand(), new VersionCommand());
+        this.commands = List.of(new AuthenticateCommand(), InstanceActionCommand.delete(), new GetCommand(), new HelpCommand(this::specs),
+                new InfoCommand(), new LaunchCommand(), new ListCommand(), new PurgeCommand(), InstanceActionCommand.recover(),
+                new SetCommand(), InstanceActionCommand.start(), InstanceActionCommand.stop(), new TrustCommand(), new VersionCommand());
     }
 
     /** The CLI on the real platform, terminal and daemon address. */
