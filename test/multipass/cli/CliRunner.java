@@ -2,6 +2,7 @@ package multipass.cli;
 
 import multipass.platform.Address;
 import multipass.platform.Platform;
+import multipass.testing.Json;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,18 +11,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Runs the CLI in-process as one user (an identity directory) against one daemon address. */
-final class CliRunner {
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Runs the CLI in-process as one user (an identity directory) against one daemon address.
+ * Public so that tests of other packages (e.g. a real daemon process in {@code system}) can
+ * drive the CLI without starting a JVM per command. Thread-safe: each run is independent.
+ */
+public final class CliRunner {
     /** What one CLI run printed and returned. */
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
     }
 
     private final Address address;
     private final Path identityDir;
     private final List<Path> rendezvousDirs;
 
-    CliRunner(Address address, Path identityDir) {
+    public CliRunner(Address address, Path identityDir) {
         this(address, identityDir, List.of());
     }
 
@@ -32,8 +40,21 @@ final class CliRunner {
         this.rendezvousDirs = List.copyOf(rendezvousDirs);
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         return runWithInput("", args);
+    }
+
+    /** {@code name -> state} of every instance, from {@code list --format json} parsed back; fails the test if {@code list} fails. */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> instanceStates() {
+        Result result = run("list", "--format", "json");
+        assertEquals(0, result.exit(), "list --format json: " + result.err());
+        Map<String, String> states = new TreeMap<>();
+        for (Object record : (List<Object>) ((Map<String, Object>) Json.parse(result.out())).get("list")) {
+            Map<String, Object> instance = (Map<String, Object>) record;
+            states.put((String) instance.get("name"), (String) instance.get("state"));
+        }
+        return states;
     }
 
     /** Runs with {@code stdin} as a non-terminal standard input. */

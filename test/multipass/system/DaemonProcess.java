@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * The real daemon ({@code java -jar multipass.jar daemon ...}) as a child process of the test
  * JVM, so as root. {@link #start} returns once the daemon has printed its
  * {@code MULTIPASS_SERVER_ADDRESS=...} line (that is, once it listens); its stderr log goes to
- * a file, kept for later checks. {@link #stop} sends SIGTERM and waits; {@link #shutDown} is for cleanup.
+ * a file, kept for later checks. {@link #stop} sends SIGTERM and waits, {@link #kill} SIGKILL; {@link #shutDown} is for cleanup.
  */
 final class DaemonProcess {
     static final String ADDRESS_PREFIX = "MULTIPASS_SERVER_ADDRESS=";
@@ -81,6 +81,11 @@ final class DaemonProcess {
             throw new IOException("the daemon (pid " + process.pid() + ") did not stop within " + timeout.toSeconds() + " s of SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** Kills the daemon as {@code kill -9} does (SIGKILL: no shutdown hook, no cleanup) and waits for it to end. */
+    void kill() throws InterruptedException {
+        Processes.kill(process);
     }
 
     /** Stops the daemon if it is still running: SIGTERM, then SIGKILL after 10 s. */

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The system test (SPEC sections 5, 6 and 7), as root: a throw-away admin group, two admins in
+ * The system test (SPEC sections 5, 6, 7 and 10), as root: a throw-away admin group, two admins in
  * it and three outsiders, the real jar run as the daemon (root) and as each user's client
  * (through {@code runuser}), and the exact strings and exit codes users see. The methods are
  * the ordered steps of one scenario sharing the daemon and the users; once one fails, the
@@ -52,7 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>The roles: {@code admin} (in the admin group: the first client), {@code admin2} (in the
  * admin group, never trusted: may set the passphrase all the same, SPEC 6), {@code alice}
  * (authenticates with the passphrase as an argument, then changes it), {@code bob}
- * (authenticates with the passphrase piped to stdin), {@code mallory} (never trusted).
+ * (authenticates with the passphrase piped to stdin), {@code mallory} (never trusted), {@code carol} (tries to
+ * launch an instance before authenticating, then after).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -67,6 +68,8 @@ class UnixSocketSystemTest {
     private final String evilPassphrase = "pp-" + ThrowAwayUsers.randomText(16);
     private final String thirdPassphrase = "pp-" + ThrowAwayUsers.randomText(16);
     private final List<DaemonProcess> daemons = new ArrayList<>();
+    /** {@code list} once carol has launched her instance. */
+    private static final String CAROLS_INSTANCE = "Name    State    IPv4  Image\ncarols  Running  --    24.04\n";
 
     private RootSandbox sandbox;
     private Path socket;
@@ -77,6 +80,7 @@ class UnixSocketSystemTest {
     private User alice;
     private User bob;
     private User mallory;
+    private User carol;
     private DaemonProcess daemon;
 
     @BeforeAll
@@ -92,6 +96,7 @@ class UnixSocketSystemTest {
         alice = sandbox.accounts.createUser("alice");
         bob = sandbox.accounts.createUser("bob");
         mallory = sandbox.accounts.createUser("mallory");
+        carol = sandbox.accounts.createUser("carol");
         daemon = startDaemon();
     }
 
@@ -296,8 +301,35 @@ class UnixSocketSystemTest {
 
     @Test
     @Order(16)
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @DisplayName("16. an untrusted user's launch is refused with the UNAUTHENTICATED message, exit 2, and changes nothing")
+    void untrustedLaunchIsRefused() throws IOException, InterruptedException {
+        expect(multipass(carol, "launch", "--name", "carols"), 2, "", "launch failed: " + NOT_AUTHENTICATED + "\n",
+                "an untrusted user's `launch --name carols`");
+        expect(multipass(carol, "launch"), 2, "", "launch failed: " + NOT_AUTHENTICATED + "\n", "an untrusted user's `launch`");
+        assertFalse(Files.exists(inventory(), LinkOption.NOFOLLOW_LINKS), "no instance inventory was written: " + inventory());
+        expect(multipass(admin, "list"), 0, NO_INSTANCES, "", "the admin's `list` after the refused launches");
+        assertEquals(3, trustedCertificates(), "the refused user was not admitted");
+    }
+
+    @Test
+    @Order(17)
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @DisplayName("17. after authenticating, that user's launch succeeds and list shows the instance, to every trusted user")
+    void launchAfterAuthenticating() throws IOException, InterruptedException {
+        expect(multipass(carol, "authenticate", thirdPassphrase), 0, "", "", "`authenticate <the latest passphrase>`");
+        expect(multipass(carol, "launch", "--name", "carols"), 0, "Launched: carols\n", "", "`launch --name carols` after authenticating");
+        expect(multipass(carol, "list"), 0, CAROLS_INSTANCE, "", "carol's `list` after her launch");
+        expect(multipass(admin, "list"), 0, CAROLS_INSTANCE, "", "the admin's `list` after carol's launch");
+        expect(multipass(mallory, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "an untrusted `list` still sees nothing");
+        assertEquals("-rw------- root", describeOwner(inventory()), "the inventory file " + inventory() + " is the daemon's own");
+        assertEquals(4, trustedCertificates(), "the trust store holds the admin's, alice's, bob's and carol's certificates");
+    }
+
+    @Test
+    @Order(18)
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    @DisplayName("16. after SIGTERM (socket removed) and a restart, the socket is 0666 at once and trust and passphrase persist")
+    @DisplayName("18. after SIGTERM (socket removed) and a restart, the socket is 0666 at once; trust, passphrase and instances persist")
     void trustAndPassphraseSurviveRestart() throws IOException, InterruptedException {
         int code = daemon.stop(RootSandbox.PROCESS_TIMEOUT);
         assertTrue(code == 0 || code == 128 + 15, "the daemon stops cleanly on SIGTERM (exit 0, or 143 from the JVM), exit " + code
@@ -308,19 +340,19 @@ class UnixSocketSystemTest {
         daemon = startDaemon();
         assertTrue(describe(socket).startsWith("srw-rw-rw- root:"), "the restarted daemon opens its socket at once, since the trust"
                 + " store is not empty: " + describe(socket));
-        for (User user : List.of(admin, alice, bob)) {
-            expect(multipass(user, "list"), 0, NO_INSTANCES, "", user.role() + "'s `list` after the restart (still trusted)");
+        for (User user : List.of(admin, alice, bob, carol)) {
+            expect(multipass(user, "list"), 0, CAROLS_INSTANCE, "", user.role() + "'s `list` after the restart (still trusted)");
         }
         expect(multipass(mallory, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "an untrusted `list` after the restart");
         expect(multipass(admin, "get", "local.passphrase"), 0, "true\n", "", "`get local.passphrase` after the restart");
         expect(multipass(bob, "authenticate", thirdPassphrase), 0, "", "", "`authenticate <the latest passphrase>` after the restart");
-        assertEquals(3, trustedCertificates(), "the restart neither lost nor added trust store entries");
+        assertEquals(4, trustedCertificates(), "the restart neither lost nor added trust store entries");
     }
 
     @Test
-    @Order(17)
+    @Order(19)
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    @DisplayName("17. no passphrase appears in the daemon's logs or in its data dir (only a hash is stored)")
+    @DisplayName("19. no passphrase appears in the daemon's logs or in its data dir (only a hash is stored)")
     void noPassphraseInLogsOrDataDir() throws IOException {
         List<String> secrets = List.of(passphrase, newPassphrase, wrongPassphrase, evilPassphrase, thirdPassphrase);
         for (int i = 0; i < daemons.size(); i++) {
@@ -374,6 +406,10 @@ class UnixSocketSystemTest {
     }
 
     // --- looking at files ---------------------------------------------------------------
+
+    private Path inventory() {
+        return dataDir.resolve("instances.txt");
+    }
 
     private Path trustStore() {
         return dataDir.resolve("authenticated-certs").resolve("multipass_client_certs.pem");
