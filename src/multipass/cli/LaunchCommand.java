@@ -52,7 +52,8 @@ final class LaunchCommand implements Command {
             throw call.usageError("Error: " + e.getMessage());
         }
         Reply reply = call.call("launch", call.args(), options);
-        call.out().println("Launched: " + reply.records().get(0).get("name"));
+        // The daemon replies with the new instance's record; its name is the one it picked when none was given.
+        call.out().println("Launched: " + reply.records().stream().findFirst().map(r -> r.get("name")).orElse(options.getOrDefault("name", "")));
         return 0;
     }
 }

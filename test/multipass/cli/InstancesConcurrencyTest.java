@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -106,58 +105,59 @@ class InstancesConcurrencyTest {
         List<String> surprises = new ArrayList<>();
         int ok = 0;
         for (int n = 0; n < count; n++) {
-            String name = "c" + id + "-" + "abc".charAt(random.nextInt(3));
-            String state = owned.get(name);
-            int choice = random.nextInt(10);
-            List<String> args;
-            String predicted; // the new state, "" for a refusal, "purged" for gone
-            if (choice <= 3) {
-                args = List.of("launch", "--name", name);
-                predicted = state == null ? "Running" : "";
-            } else if (choice == 4) {
-                args = List.of("launch");
-                predicted = null;
-            } else if (choice == 5) {
-                String shared = "shared-" + (1 + random.nextInt(SHARED));
-                sharedTries.computeIfAbsent(shared, k -> new AtomicInteger()).incrementAndGet();
-                args = List.of("launch", "--name", shared);
-                predicted = null;
-            } else if (choice == 6 || choice == 7) {
-                args = List.of(choice == 6 ? "start" : "stop", name);
-                predicted = state == null || state.equals("Deleted") ? "" : choice == 6 ? "Running" : "Stopped";
-            } else if (choice == 8) {
-                boolean purge = random.nextBoolean();
-                args = purge ? List.of("delete", "--purge", name) : List.of("delete", name);
-                predicted = state == null ? "" : purge ? "purged" : "Deleted";
-            } else {
-                args = List.of("recover", name);
-                predicted = "Deleted".equals(state) ? "Stopped" : "";
+            Operation op = Operation.choose(random, "c" + id + "-" + "abc".charAt(random.nextInt(3)), owned);
+            if (op.shared()) {
+                sharedTries.computeIfAbsent(op.args().get(2), k -> new AtomicInteger()).incrementAndGet();
             }
-            CliRunner.Result result = client.run(args.toArray(String[]::new));
-            if (result.exit() == 0) {
-                ok++;
-            }
-            if (choice == 4 || choice == 5) {
+            CliRunner.Result result = client.run(op.args().toArray(String[]::new));
+            ok += result.exit() == 0 ? 1 : 0;
+            if (op.predicted() == null) { // a launch whose name the client cannot predict: generated, or raced for
                 if (result.exit() == 0) {
-                    String name2 = result.out().substring("Launched: ".length()).strip();
-                    launched.add(name2);
-                    if (choice == 5) {
-                        sharedWins.computeIfAbsent(name2, k -> new AtomicInteger()).incrementAndGet();
-                        launched.remove(name2); // counted through sharedWins
+                    String name = result.out().substring("Launched: ".length()).strip();
+                    if (op.shared()) {
+                        sharedWins.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+                    } else {
+                        launched.add(name);
                     }
-                } else if (choice == 4 || !result.err().contains("already exists")) {
-                    surprises.add(args + " -> " + result);
+                } else if (!op.shared() || !result.err().contains("already exists")) {
+                    surprises.add(op + " -> " + result);
                 }
-            } else if ((result.exit() == 0) != !predicted.isEmpty() || (result.exit() != 0 && result.exit() != 2)) {
-                surprises.add(args + " with " + name + " " + (state == null ? "absent" : state) + " -> " + result);
-            } else if (result.exit() == 0) {
-                if (predicted.equals("purged")) {
-                    owned.remove(name);
-                } else {
-                    owned.put(name, predicted);
-                }
+            } else if (result.exit() != (op.predicted().equals(Operation.REFUSED) ? 2 : 0)) {
+                surprises.add(op + " with " + owned + " -> " + result);
+            } else if (op.predicted().equals(Operation.GONE)) {
+                owned.remove(op.args().get(op.args().size() - 1));
+            } else if (!op.predicted().equals(Operation.REFUSED)) {
+                owned.put(op.args().get(op.args().size() - 1), op.predicted());
             }
         }
-        return new Outcome(owned, Collections.unmodifiableList(launched), ok, count - ok, surprises);
+        return new Outcome(owned, List.copyOf(launched), ok, count - ok, surprises);
+    }
+
+    /** A CLI command and what the client's own history predicts: the name's next state, {@link #GONE}, {@link #REFUSED}, or null. */
+    private record Operation(List<String> args, String predicted, boolean shared) {
+        static final String REFUSED = "refused";
+        static final String GONE = "gone";
+
+        /** A random operation, mostly on {@code name} (one of the client's own), whose state is {@code owned.get(name)}. */
+        static Operation choose(Random random, String name, Map<String, String> owned) {
+            String state = owned.get(name);
+            boolean usable = state != null && !state.equals("Deleted");
+            int choice = random.nextInt(10);
+            if (choice <= 3) {
+                return new Operation(List.of("launch", "--name", name), state == null ? "Running" : REFUSED, false);
+            } else if (choice == 4) {
+                return new Operation(List.of("launch"), null, false);
+            } else if (choice == 5) {
+                return new Operation(List.of("launch", "--name", "shared-" + (1 + random.nextInt(SHARED))), null, true);
+            } else if (choice <= 7) {
+                String verb = choice == 6 ? "start" : "stop";
+                return new Operation(List.of(verb, name), !usable ? REFUSED : choice == 6 ? "Running" : "Stopped", false);
+            } else if (choice == 8) {
+                boolean purge = random.nextBoolean();
+                return new Operation(purge ? List.of("delete", "--purge", name) : List.of("delete", name),
+                        state == null ? REFUSED : purge ? GONE : "Deleted", false);
+            }
+            return new Operation(List.of("recover", name), "Deleted".equals(state) ? "Stopped" : REFUSED, false);
+        }
     }
 }
