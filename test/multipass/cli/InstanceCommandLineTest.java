@@ -2,6 +2,7 @@ package multipass.cli;
 
 import multipass.platform.Address;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with Multipass's summaries, their help texts, and the argument errors that never reach a
  * daemon (exit 1, Multipass's messages).
  */
+@Timeout(60)
 class InstanceCommandLineTest {
     @TempDir
     Path dir;
