@@ -75,7 +75,8 @@ public final class Daemon implements AutoCloseable {
             lock = DataDir.lock(options.dataDir())
                     .orElseThrow(() -> new StartupException("another daemon is already using the data directory " + options.dataDir()
                             + "; stop it first", null));
-            for (Path file : List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE), Path.of("certificates", "localhost_key.pem"))) {
+            for (Path file : List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE), Path.of("certificates", "localhost_key.pem"),
+                    Path.of(InventoryBackend.FILE))) {
                 DataDir.requireSafeFile(options.dataDir().resolve(file));
             }
             TrustStore store = TrustStore.open(options.dataDir());

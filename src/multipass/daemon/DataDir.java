@@ -54,7 +54,7 @@ final class DataDir {
     }
 
     /**
-     * Refuses a store, settings or key file in the data dir that another user owns or that group
+     * Refuses a store, settings, key or inventory file in the data dir that another user owns or that group
      * or others may write (absent files are fine: they will be created 0600).
      */
     static void requireSafeFile(Path file) throws IOException, UnsafeDataDirException {

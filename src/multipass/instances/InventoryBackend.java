@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 public final class InventoryBackend implements Backend {
     public static final String NAME = "inventory";
     public static final String DESCRIPTION = "records instances and their state only: no virtual machine runs";
+    /** The inventory file's name in the data dir. */
+    public static final String FILE = InventoryFile.NAME;
 
     private final Path file;
     private final Clock clock;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -215,13 +217,25 @@ class InstancesFlowTest {
         daemon.stop();
         Path inventory = daemon.dataDir().resolve("instances.txt");
         Files.writeString(inventory, "multipass-instances 1\nname=web\tstate=Exploded\n");
-        multipass.daemon.Daemon.StartupException e = org.junit.jupiter.api.Assertions.assertThrows(
-                multipass.daemon.Daemon.StartupException.class, daemon::startAgain);
+        multipass.daemon.Daemon.StartupException e = assertThrows(multipass.daemon.Daemon.StartupException.class, daemon::startAgain);
         assertTrue(e.getMessage().startsWith("the instance inventory " + inventory + " is invalid at line 2"), e.getMessage());
         assertFalse(Files.exists(daemon.socket()), "nothing listens");
         Files.delete(inventory);
         daemon.startAgain();
         expect(admin.run("list"), 0, "No instances found.\n", "");
+    }
+
+    @Test
+    void anInventoryOthersMayWriteStopsTheDaemon() throws Exception {
+        expect(admin.run("launch", "--name", "web"), 0, "Launched: web\n", "");
+        daemon.stop();
+        Path inventory = daemon.dataDir().resolve("instances.txt");
+        Files.setPosixFilePermissions(inventory, PosixFilePermissions.fromString("rw-rw-rw-"));
+        multipass.daemon.Daemon.StartupException e = assertThrows(multipass.daemon.Daemon.StartupException.class, daemon::startAgain);
+        assertEquals(inventory + " has mode rw-rw-rw-, writable by group or others; fix it with: chmod go-w " + inventory, e.getMessage());
+        Files.setPosixFilePermissions(inventory, PosixFilePermissions.fromString("rw-------"));
+        daemon.startAgain();
+        assertEquals("web,Running\n", states());
     }
 
     /** {@code name,state} lines of {@code list --format csv}, without the header. */
