@@ -45,15 +45,11 @@ public final class CliRunner {
     }
 
     /** {@code name -> state} of every instance, from {@code list --format json} parsed back; fails the test if {@code list} fails. */
-    @SuppressWarnings("unchecked")
     public Map<String, String> instanceStates() {
         Result result = run("list", "--format", "json");
         assertEquals(0, result.exit(), "list --format json: " + result.err());
         Map<String, String> states = new TreeMap<>();
-        for (Object record : (List<Object>) ((Map<String, Object>) Json.parse(result.out())).get("list")) {
-            Map<String, Object> instance = (Map<String, Object>) record;
-            states.put((String) instance.get("name"), (String) instance.get("state"));
-        }
+        Json.records(result.out(), "list").forEach(instance -> states.put(instance.get("name"), instance.get("state")));
         return states;
     }
 

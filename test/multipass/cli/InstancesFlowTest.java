@@ -67,7 +67,7 @@ class InstancesFlowTest {
                 + "  - name: \"web\"\n    state: \"Running\"\n    ipv4: \"--\"\n    image: \"24.04\"\n", "");
         CliRunner.Result json = admin.run("list", "--format", "json");
         assertEquals(0, json.exit(), json.err());
-        assertEquals(Map.of("list", List.of(listed("db", "Stopped", "22.04"), listed("web", "Running", "24.04"))), Json.parse(json.out()));
+        assertEquals(List.of(listed("db", "Stopped", "22.04"), listed("web", "Running", "24.04")), Json.records(json.out(), "list"));
     }
 
     @Test
@@ -76,11 +76,10 @@ class InstancesFlowTest {
         expect(admin.run("launch", "--name", "db", "--cpus", "4", "--memory", "1.5G", "--disk", "512M", "noble"), 0, "Launched: db\n", "");
         CliRunner.Result json = admin.run("info", "--all", "--format", "json");
         assertEquals(0, json.exit(), json.err());
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> info = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(json.out())).get("info");
+        List<Map<String, String>> info = Json.records(json.out(), "info");
         assertEquals(2, info.size(), json.out());
-        String dbCreated = (String) info.get(0).get("created");
-        String webCreated = (String) info.get(1).get("created");
+        String dbCreated = info.get(0).get("created");
+        String webCreated = info.get(1).get("created");
         Instant.parse(dbCreated);
         assertEquals(described("db", "Running", "noble", "4", "1610612736", "536870912", dbCreated), info.get(0));
         assertEquals(described("web", "Running", "24.04", "1", "1073741824", "5368709120", webCreated), info.get(1));
@@ -253,8 +252,8 @@ class InstancesFlowTest {
         }
     }
 
-    private static Map<String, Object> listed(String name, String state, String image) {
-        Map<String, Object> record = new LinkedHashMap<>();
+    private static Map<String, String> listed(String name, String state, String image) {
+        Map<String, String> record = new LinkedHashMap<>();
         record.put("name", name);
         record.put("state", state);
         record.put("ipv4", "--");
@@ -262,9 +261,9 @@ class InstancesFlowTest {
         return record;
     }
 
-    private static Map<String, Object> described(String name, String state, String image, String cpus, String memory, String disk,
+    private static Map<String, String> described(String name, String state, String image, String cpus, String memory, String disk,
                                                  String created) {
-        Map<String, Object> record = listed(name, state, image);
+        Map<String, String> record = listed(name, state, image);
         record.put("cpus", cpus);
         record.put("memory", memory);
         record.put("disk", disk);

@@ -32,6 +32,32 @@ public final class Json {
         return value;
     }
 
+    /**
+     * The records of the CLI's {@code --format json} output: an object whose only member,
+     * {@code key} ({@code list}, {@code info}, {@code trusted}), is an array of objects whose
+     * members are all strings. Any other shape throws {@link IllegalArgumentException}.
+     */
+    public static List<Map<String, String>> records(String text, String key) {
+        if (!(parse(text) instanceof Map<?, ?> top) || top.size() != 1 || !(top.get(key) instanceof List<?> items)) {
+            throw new IllegalArgumentException("expected an object whose only member is \"" + key + "\", an array");
+        }
+        List<Map<String, String>> records = new ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof Map<?, ?> members)) {
+                throw new IllegalArgumentException("expected the items of \"" + key + "\" to be objects, not " + item);
+            }
+            Map<String, String> record = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> member : members.entrySet()) {
+                if (!(member.getValue() instanceof String value)) {
+                    throw new IllegalArgumentException("expected a string for \"" + member.getKey() + "\", not " + member.getValue());
+                }
+                record.put((String) member.getKey(), value);
+            }
+            records.add(record);
+        }
+        return records;
+    }
+
     private Object value() {
         space();
         if (at >= text.length()) {

@@ -20,6 +20,17 @@ class JsonTest {
     }
 
     @Test
+    void readsFormatterRecordsOfOneShapeOnly() {
+        assertEquals(List.of(Map.of("name", "web", "state", "Running"), Map.of()),
+                Json.records("{\"list\": [{\"name\": \"web\", \"state\": \"Running\"}, {}]}", "list"));
+        assertEquals(List.of(), Json.records("{\"info\": []}", "info"));
+        for (String text : new String[] {"[]", "{}", "{\"info\": []}", "{\"list\": [], \"x\": 1}", "{\"list\": {}}", "{\"list\": [1]}",
+                "{\"list\": [{\"cpus\": 1}]}"}) {
+            assertThrows(IllegalArgumentException.class, () -> Json.records(text, "list"), text);
+        }
+    }
+
+    @Test
     void refusesWhatIsNotStrictJson() {
         for (String text : new String[] {"", "{", "[1,]", "{\"a\":1,}", "{\"a\":1,\"a\":2}", "{a:1}", "'x'", "\"\\x\"", "\"\t\"",
                 "01", "1.", "+1", "[1] x", "tru", "{\"a\" 1}", "\"\\u12\""}) {
