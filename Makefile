@@ -108,7 +108,6 @@ test: $(JARFILE) $(BUILD)/test-classes.stamp
 	sh .ci/junit-summary.sh $(REPORTS) $$status
 
 # Generated from the command definitions behind --help (multipass.cli.ManPages, BashCompletion).
-MANPAGES   := $(BUILD)/man/multipass.1 $(BUILD)/man/multipassd.8
 COMPLETION := $(BUILD)/completion/multipass
 
 docs: $(BUILD)/man.stamp $(COMPLETION)
@@ -157,7 +156,7 @@ uninstall:
 	  $(STAGE)/lib/multipass/make-cds-archive $(STAGE)/lib/multipass/client.jsa $(STAGE)/lib/multipass/client.jsa.new \
 	  $(STAGE)/share/man/man1/multipass.1 $(STAGE)/share/man/man8/multipassd.8 \
 	  $(STAGE)/share/bash-completion/completions/multipass $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.service
-	-rmdir $(STAGE)/share/multipass $(STAGE)/lib/multipass 2>/dev/null
+	rmdir $(STAGE)/share/multipass $(STAGE)/lib/multipass 2>/dev/null || true
 
 deb: $(DEBFILE)
 

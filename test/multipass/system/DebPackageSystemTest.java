@@ -161,6 +161,10 @@ class DebPackageSystemTest {
         assertTrue(installed.stdout().contains("Enrolled user '" + installer.name() + "'"), "postinst enrolled the installer" + installed);
         assertEquals(FILES, shippedFiles(), "the files the package ships (dpkg -L)");
         assertTrue(Files.isRegularFile(Path.of("/usr/lib/multipass/client.jsa")), "postinst made the class-data-sharing archive");
+        if (Processes.find("systemd-analyze").isPresent()) {
+            processes.run("root", List.of("systemd-analyze", "verify", "/lib/systemd/system/multipassd.service"),
+                    Map.of("PATH", TOOL_PATH, "LC_ALL", "C.UTF-8"), scratch, null).expect(0, "", "", "systemd-analyze verify of the unit");
+        }
         Path certificate = installer.home().resolve(".local/share/multipass-client-certificate/multipass_cert.pem");
         assertTrue(Files.isRegularFile(certificate), "the installer's identity was made in their home: " + certificate);
         assertEquals(Files.getAttribute(installer.home(), "unix:uid"), Files.getAttribute(certificate, "unix:uid"),
