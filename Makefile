@@ -5,12 +5,20 @@
 #                     the last line printed is "N passed, N failed"
 #   make run          start the daemon in the foreground with its non-root defaults
 #   make clean        remove build/
+#   make install      install launchers, jar, manual pages, bash completion and systemd unit
+#                     under $(DESTDIR)$(PREFIX) (README, "Installing"); make uninstall undoes it
+#   make deb          build/multipass-java_<version>_all.deb, with plain dpkg-deb
+#   make docs         the generated manual pages (build/man) and bash completion (build/completion)
 #
 # Variables:
 #   JAVA_HOME=/path/to/jdk   use that JDK's java, javac and jar (default: the ones on PATH)
 #   TEST_ARGS='...'          extra JUnit launcher arguments, e.g. TEST_ARGS='--select-class multipass.FooTest'
 #                            (a --select-* option replaces the default scan of build/test-classes)
 #   JUNIT_JAR=/path/to.jar   the JUnit console launcher to use (see .ci/junit.sh)
+#   PREFIX=/usr/local        install prefix; DESTDIR=/staging puts the tree under a staging dir
+#   SYSTEMDUNITDIR=...       where the systemd unit goes (default $(PREFIX)/lib/systemd/system)
+#   NO_CDS=1                 make install skips the class-data-sharing archive (always skipped
+#                            with DESTDIR: the archive records the jar's final path)
 
 ifneq ($(strip $(JAVA_HOME)),)
 JAVA  := $(JAVA_HOME)/bin/java
@@ -39,7 +47,7 @@ RESOURCES      := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL
 TEST_SOURCES   := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 TEST_RESOURCES := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all test run clean FORCE
+.PHONY: all test run clean install uninstall deb docs FORCE
 .DELETE_ON_ERROR:
 
 all: $(JARFILE)
@@ -98,6 +106,65 @@ test: $(JARFILE) $(BUILD)/test-classes.stamp
 	  $$select $(TEST_ARGS); \
 	status=$$?; \
 	sh .ci/junit-summary.sh $(REPORTS) $$status
+
+# Generated from the command definitions behind --help (multipass.cli.ManPages, BashCompletion).
+COMPLETION := $(BUILD)/completion/multipass
+
+docs: $(BUILD)/man.stamp $(COMPLETION)
+
+$(BUILD)/man.stamp: $(BUILD)/classes.stamp
+	$(JAVA) -cp $(CLASSES) multipass.cli.ManPages $(BUILD)/man
+	@touch $@
+
+$(COMPLETION): $(BUILD)/classes.stamp
+	$(JAVA) -cp $(CLASSES) multipass.cli.BashCompletion $@
+
+# Installation. The launchers find the jar relative to themselves (PREFIX/share/multipass),
+# so only PREFIX and DESTDIR move the tree; the unit's ExecStart names PREFIX/sbin/multipassd.
+PREFIX         ?= /usr/local
+DESTDIR        ?=
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL        ?= install
+VERSION        := $(shell sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' src/multipass/BuildInfo.java)
+DEBFILE        := $(BUILD)/multipass-java_$(VERSION)_all.deb
+STAGE          := $(DESTDIR)$(PREFIX)
+
+install: $(JARFILE) $(BUILD)/man.stamp $(COMPLETION)
+	$(INSTALL) -d -m 0755 $(STAGE)/bin $(STAGE)/sbin $(STAGE)/share/multipass $(STAGE)/lib/multipass \
+	  $(STAGE)/share/man/man1 $(STAGE)/share/man/man8 $(STAGE)/share/bash-completion/completions \
+	  $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL) -m 0644 $(JARFILE) $(STAGE)/share/multipass/multipass.jar
+	sed 's/@ROLE@/client/' packaging/launcher.sh > $(BUILD)/multipass.launcher
+	sed 's/@ROLE@/daemon/' packaging/launcher.sh > $(BUILD)/multipassd.launcher
+	$(INSTALL) -m 0755 $(BUILD)/multipass.launcher $(STAGE)/bin/multipass
+	$(INSTALL) -m 0755 $(BUILD)/multipassd.launcher $(STAGE)/sbin/multipassd
+	$(INSTALL) -m 0755 packaging/make-cds-archive.sh $(STAGE)/lib/multipass/make-cds-archive
+	$(INSTALL) -m 0644 $(BUILD)/man/multipass.1 $(STAGE)/share/man/man1/multipass.1
+	$(INSTALL) -m 0644 $(BUILD)/man/multipassd.8 $(STAGE)/share/man/man8/multipassd.8
+	$(INSTALL) -m 0644 $(COMPLETION) $(STAGE)/share/bash-completion/completions/multipass
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' packaging/multipassd.service.in > $(BUILD)/multipassd.service
+	$(INSTALL) -m 0644 $(BUILD)/multipassd.service $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.service
+	@if [ -z "$(DESTDIR)" ] && [ -z "$(NO_CDS)" ]; then \
+	  echo "$(PREFIX)/lib/multipass/make-cds-archive"; \
+	  $(PREFIX)/lib/multipass/make-cds-archive || echo "no class-data-sharing archive made; multipass starts a little slower"; \
+	fi
+
+# Removes what install installed (and the archive it made), never the daemon's data
+# (/var/lib/multipassd) nor users' identities.
+uninstall:
+	rm -f $(STAGE)/bin/multipass $(STAGE)/sbin/multipassd $(STAGE)/share/multipass/multipass.jar \
+	  $(STAGE)/lib/multipass/make-cds-archive $(STAGE)/lib/multipass/client.jsa $(STAGE)/lib/multipass/client.jsa.new \
+	  $(STAGE)/share/man/man1/multipass.1 $(STAGE)/share/man/man8/multipassd.8 \
+	  $(STAGE)/share/bash-completion/completions/multipass $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.service
+	rmdir $(STAGE)/share/multipass $(STAGE)/lib/multipass 2>/dev/null || true
+
+deb: $(DEBFILE)
+
+$(DEBFILE): $(JARFILE) $(BUILD)/man.stamp $(COMPLETION) packaging/launcher.sh packaging/make-cds-archive.sh \
+            packaging/multipassd.service.in packaging/build-deb.sh $(wildcard packaging/debian/*) README.md
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system NO_CDS=1
+	sh packaging/build-deb.sh $(VERSION) $(BUILD)/deb $@
 
 run: $(JARFILE)
 	$(JAVA) -jar $(JARFILE) daemon

@@ -162,7 +162,8 @@ public final class Cli {
         return commands.stream().filter(c -> c.spec().answersTo(word)).findFirst();
     }
 
-    private List<CommandSpec> specs() {
+    /** Every command's definition, in {@code help} order; also what {@link ManPages} and {@link BashCompletion} render. */
+    List<CommandSpec> specs() {
         return commands.stream().map(Command::spec).toList();
     }
 }
