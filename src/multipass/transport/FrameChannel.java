@@ -18,6 +18,9 @@ public final class FrameChannel implements AutoCloseable {
     /** The hard limit on one frame's body: 1 MiB. */
     public static final int MAX_FRAME = 1 << 20;
 
+    /** The first buffer for a frame body; bigger bodies grow it as their bytes arrive. */
+    private static final int FIRST_CHUNK = 16 * 1024;
+
     private final TlsChannel tls;
     private final ByteBuffer header = ByteBuffer.allocate(4);
 
@@ -57,13 +60,27 @@ public final class FrameChannel implements AutoCloseable {
         if (length == 0 || length > MAX_FRAME) {
             throw new ProtocolException("invalid frame length " + length + " (must be 1 to " + MAX_FRAME + ")");
         }
-        ByteBuffer body = ByteBuffer.allocate((int) length);
+        return readBody((int) length);
+    }
+
+    /**
+     * Reads a body of {@code length} bytes into a buffer that grows (doubling) as the bytes
+     * arrive: memory follows what the peer sent, not what its length prefix claimed, so a peer
+     * that announces 1 MiB and sends nothing costs nothing.
+     */
+    private byte[] readBody(int length) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(Math.min(length, FIRST_CHUNK));
         try {
-            tls.readFully(body);
+            while (true) {
+                tls.readFully(body);
+                if (body.capacity() == length) {
+                    return body.array();
+                }
+                body = ByteBuffer.allocate((int) Math.min(length, 2L * body.capacity())).put(body.flip());
+            }
         } catch (EOFException e) {
-            throw new ProtocolException("frame truncated: " + e.getMessage());
+            throw new ProtocolException("frame truncated: connection closed by peer after " + body.position() + " of " + length + " byte(s)");
         }
-        return body.array();
     }
 
     /** Receives and decodes one message; null when the peer closed cleanly before a new frame. */
