@@ -1,0 +1,27 @@
+package multipass.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Writes a daemon's {@code multipassd.conf} before it starts, the way an administrator would:
+ * a {@code [Limits]} section (see {@code multipass.auth.Limits} for the keys), mode 0600 in a
+ * 0700 data directory, so the daemon's file checks accept it.
+ */
+public final class DaemonConfig {
+    private DaemonConfig() {
+    }
+
+    /** Writes {@code [Limits]} with {@code lines} ({@code key=value}) into {@code dataDir/multipassd.conf}. */
+    public static void writeLimits(Path dataDir, String... lines) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Path file = dataDir.resolve("multipassd.conf");
+        Files.writeString(file, "[Limits]\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+}
