@@ -17,11 +17,16 @@ public final class DaemonConfig {
 
     /** Writes {@code [Limits]} with {@code lines} ({@code key=value}) into {@code dataDir/multipassd.conf}. */
     public static void writeLimits(Path dataDir, String... lines) throws IOException {
+        write(dataDir, "[Limits]\n" + String.join("\n", lines) + "\n");
+    }
+
+    /** Writes {@code text} as {@code dataDir/multipassd.conf}, creating the data directory (0700) if needed. */
+    public static void write(Path dataDir, String text) throws IOException {
         if (!Files.isDirectory(dataDir)) {
             Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         Path file = dataDir.resolve("multipassd.conf");
-        Files.writeString(file, "[Limits]\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 }

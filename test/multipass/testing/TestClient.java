@@ -51,7 +51,7 @@ public final class TestClient implements AutoCloseable {
     /** Connects to {@code address}, trusting the CA in {@code caFile}, as {@code identity} (null: none). */
     public static TestClient connect(Address address, Path caFile, Identity identity) throws IOException, IdentityException {
         X509Certificate ca = PublishedAuthority.read(caFile, null);
-        SocketChannel channel = SocketChannel.open(address instanceof Address.Unix ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
+        SocketChannel channel = address instanceof Address.Unix ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
         try {
             channel.connect(address.socketAddress());
             SSLEngine engine = TlsContexts.client(() -> identity, List.of(ca)).newEngine();
