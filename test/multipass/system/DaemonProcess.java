@@ -74,6 +74,11 @@ final class DaemonProcess {
         return process.isAlive();
     }
 
+    /** The daemon's process id, for reading {@code /proc/<pid>}. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Sends SIGTERM and waits up to {@code timeout}; returns the exit code, or throws if it is still running. */
     int stop(Duration timeout) throws IOException, InterruptedException {
         process.destroy(); // SIGTERM on Unix

@@ -118,6 +118,11 @@ public final class TestClient implements AutoCloseable {
         return frames;
     }
 
+    /** Drops the connection without a word (no close_notify), as a client that vanishes does. */
+    public void abandon() throws IOException {
+        channel.close();
+    }
+
     @Override
     public void close() throws IOException {
         frames.close();

@@ -1,0 +1,280 @@
+package multipass.system;
+
+import multipass.platform.Address;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+import multipass.testing.DaemonConfig;
+import multipass.testing.QuickIdentities;
+import multipass.testing.TestClient;
+import multipass.tls.Identity;
+import multipass.tls.PublishedAuthority;
+import multipass.tls.TlsContexts;
+import multipass.transport.TlsChannel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hostile connections against the real daemon process (issue 8): garbage instead of TLS, a
+ * TLS 1.2-only client, a client without a certificate, clients that stop in the middle of the
+ * handshake, a slow drip of one byte a second before and after the handshake, 1,000
+ * connections opened at once and abandoned, and length prefixes of 2 GiB and more. The daemon
+ * runs from the jar with small {@code [Limits]} (2 s to finish a handshake, 2 s to send a
+ * request) so that it gives up on the slow ones quickly. After each case its threads and open
+ * file descriptors, read from {@code /proc/<pid>}, return to what they were before (polled:
+ * closing is asynchronous), and a trusted {@code list} still answers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class HostileConnectionsSystemTest {
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    private DaemonProcess daemon;
+    private Address address;
+    private Path caFile;
+    private Identity trusted;
+    private ProcessCensus baseline;
+
+    @BeforeAll
+    void startDaemon(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        QuickIdentities.seedDaemon(data);
+        DaemonConfig.writeLimits(data, "handshake_timeout_seconds=2", "idle_timeout_seconds=2");
+        Path socket = dir.resolve("s");
+        Path jar = Path.of(System.getProperty("multipass.jar", "build/multipass.jar")).toAbsolutePath();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        daemon = DaemonProcess.start(List.of(java.toString(), "-jar", jar.toString(), "daemon", "--address", "unix:" + socket, "--data-dir",
+                data.toString()), Map.of("PATH", RootSandbox.TOOL_PATH, "HOME", dir.toString()), dir.resolve("daemon.log"), RootSandbox.PROCESS_TIMEOUT);
+        address = new Address.Unix(socket);
+        caFile = PublishedAuthority.forSocket(socket);
+        trusted = QuickIdentities.client("trusted");
+        assertTrustedListAnswers(); // the first client
+        // Warm up, so that what the daemon opens lazily (random sources, JIT threads) is in the baseline.
+        garbageIsClosed();
+        aClientWithoutCertificateIsUntrusted();
+        baseline = ProcessCensus.awaitBaseline(daemon.pid(), ProcessCensus.of(daemon.pid()), Duration.ZERO);
+    }
+
+    @AfterAll
+    void stopDaemon() throws InterruptedException, IOException {
+        if (daemon != null) {
+            daemon.shutDown();
+            String log = daemon.log();
+            assertFalse(log.contains("[error]") || log.contains("Exception in thread"), "no error and no uncaught exception in the log:\n" + log);
+        }
+    }
+
+    @AfterEach
+    void backToBaselineAndStillServing() throws Exception {
+        ProcessCensus after = ProcessCensus.awaitBaseline(daemon.pid(), baseline, SETTLE);
+        assertNull(after.leakedSince(baseline), "the daemon holds more than before the hostile connections");
+        assertTrustedListAnswers();
+        assertTrue(daemon.isAlive(), "the daemon runs");
+    }
+
+    private void assertTrustedListAnswers() throws Exception {
+        try (TestClient client = TestClient.connect(address, caFile, trusted)) {
+            assertEquals(Status.OK, client.call(Request.of("list", 0)).status());
+        }
+    }
+
+    private SocketChannel open() throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(address.socketAddress());
+        return channel;
+    }
+
+    /** Reads until the daemon closes the connection (end of stream, or a reset). */
+    private static void awaitClosedByDaemon(SocketChannel channel) {
+        ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (channel.read(sink.clear()) >= 0) {
+                continue;
+            }
+        } catch (IOException e) {
+            return; // reset: closed as well
+        }
+    }
+
+    @Test
+    void garbageIsClosed() throws IOException {
+        Random random = new Random(8);
+        List<byte[]> garbage = new ArrayList<>(List.of("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x16, 0x03, 0x03, (byte) 0xFF, (byte) 0xFF}, new byte[] {0x16, 0x03, 0x01, 0x00, 0x00}, new byte[4096]));
+        for (int i = 0; i < 50; i++) {
+            byte[] bytes = new byte[1 + random.nextInt(2000)];
+            random.nextBytes(bytes);
+            garbage.add(bytes);
+        }
+        for (byte[] bytes : garbage) {
+            try (SocketChannel channel = open()) {
+                channel.write(ByteBuffer.wrap(bytes));
+                awaitClosedByDaemon(channel);
+            }
+        }
+    }
+
+    @Test
+    void aTls12OnlyClientFailsItsHandshake() throws Exception {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("ca", PublishedAuthority.read(caFile, null));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(anchors);
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(null, trust.getTrustManagers(), null);
+        SSLEngine engine = context.createSSLEngine("localhost", -1);
+        engine.setUseClientMode(true);
+        engine.setEnabledProtocols(new String[] {"TLSv1.2"});
+        try (SocketChannel channel = open()) {
+            TlsChannel tls = new TlsChannel(channel, engine);
+            assertThrows(SSLException.class, tls::handshake, "TLS 1.3 only");
+        }
+    }
+
+    @Test
+    void aClientWithoutCertificateIsUntrusted() throws Exception {
+        try (TestClient client = TestClient.connect(address, caFile, null)) {
+            assertEquals(Status.UNAUTHENTICATED, client.call(Request.of("list", 0)).status());
+            assertEquals(Reply.error(Status.INVALID_ARGUMENT, "no client certificate was presented, so there is nothing to authenticate"),
+                    client.call(Request.of("authenticate", 0, "guess")));
+        }
+    }
+
+    @Test
+    void clientsThatStopInTheMiddleOfTheHandshakeAreClosed() throws Exception {
+        List<SocketChannel> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                SocketChannel channel = open();
+                stalled.add(channel);
+                channel.write(ByteBuffer.wrap(clientHello()));
+            }
+            for (SocketChannel channel : stalled) {
+                awaitClosedByDaemon(channel); // after handshake_timeout_seconds
+            }
+        } finally {
+            for (SocketChannel channel : stalled) {
+                channel.close();
+            }
+        }
+    }
+
+    @Test
+    void aSlowDripBeforeTheHandshakeIsCutOff() throws Exception {
+        byte[] hello = clientHello();
+        try (SocketChannel channel = open()) {
+            int sent = drip(bytes -> channel.write(ByteBuffer.wrap(bytes)), hello);
+            assertTrue(sent < hello.length, "cut off after " + sent + " of the ClientHello's " + hello.length + " bytes");
+        }
+    }
+
+    @Test
+    void aSlowDripAfterTheHandshakeIsCutOff() throws Exception {
+        byte[] frame = ByteBuffer.allocate(4 + 64).putInt(64).array();
+        TestClient client = TestClient.connect(address, caFile, trusted);
+        try {
+            int sent = drip(client::sendRaw, frame);
+            assertTrue(sent < frame.length, "cut off after " + sent + " of the request's " + frame.length + " bytes");
+        } finally {
+            client.abandon(); // the daemon is gone: not even close_notify can be sent
+        }
+    }
+
+    /** Where a drip goes: a raw socket, or the inside of a TLS connection. */
+    @FunctionalInterface
+    private interface Sink {
+        void write(byte[] bytes) throws IOException;
+    }
+
+    /** Sends {@code bytes} one a second until the daemon closes the connection; returns how many went out. */
+    private static int drip(Sink sink, byte[] bytes) throws InterruptedException {
+        int sent = 0;
+        try {
+            for (; sent < bytes.length; sent++) {
+                sink.write(new byte[] {bytes[sent]});
+                Thread.sleep(1000); // the attack itself: one byte a second
+            }
+        } catch (IOException e) {
+            return sent; // broken pipe: the daemon closed
+        }
+        return sent;
+    }
+
+    @Test
+    void aThousandConnectionsOpenedAndAbandoned() throws Exception {
+        byte[] start = Arrays.copyOf(clientHello(), 10);
+        List<SocketChannel> abandoned = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1000; i++) {
+                SocketChannel channel = open();
+                abandoned.add(channel);
+                if (i % 3 == 0) {
+                    channel.write(ByteBuffer.wrap(start)); // a start, then nothing
+                }
+            }
+            ProcessCensus during = ProcessCensus.of(daemon.pid());
+            assertTrue(during.leakedSince(baseline) != null, "the census sees the connections held open");
+            System.out.println("1,000 connections held open: the daemon has " + during.threads() + " threads (" + baseline.threads() + " before), "
+                    + during.ownThreads() + ", " + during.fds().size() + " open file descriptors (" + baseline.fds().size() + " before)");
+        } finally {
+            for (SocketChannel channel : abandoned) {
+                channel.close(); // without a word
+            }
+        }
+    }
+
+    @Test
+    void lengthPrefixesOfTwoGibibytesAndMoreAreRefused() throws Exception {
+        for (long claim : new long[] {0x8000_0000L, 0xFFFF_FFFFL, 0x7FFF_FFFFL, (1 << 20) + 1}) {
+            try (TestClient client = TestClient.connect(address, caFile, trusted)) {
+                client.sendRaw(ByteBuffer.allocate(4).putInt((int) claim).array());
+                assertEquals(Reply.error(Status.INVALID_ARGUMENT, "malformed request: invalid frame length " + claim + " (must be 1 to 1048576)"),
+                        client.nextReply());
+                assertNull(client.receive(), "closed after the refusal");
+            }
+        }
+    }
+
+    /** The first flight of a real TLS 1.3 client: a ClientHello record (and the middlebox-compatibility record, if any). */
+    private byte[] clientHello() throws Exception {
+        SSLEngine engine = TlsContexts.client(trusted, PublishedAuthority.read(caFile, null)).newEngine();
+        engine.beginHandshake();
+        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        return hello;
+    }
+}
