@@ -79,6 +79,7 @@ public final class Daemon implements AutoCloseable {
                     Path.of(InventoryBackend.FILE))) {
                 DataDir.requireSafeFile(options.dataDir().resolve(file));
             }
+            DataDir.removeLeftovers(options.dataDir());
             TrustStore store = TrustStore.open(options.dataDir());
             Settings settings = Settings.open(options.dataDir());
             InstanceCommands instances = new InstanceCommands(InventoryBackend.open(options.dataDir(), clock));

@@ -1,6 +1,7 @@
 package multipass.daemon;
 
 import multipass.platform.CurrentUser;
+import multipass.trust.TrustStore;
 import multipass.util.AtomicFile;
 import multipass.util.FileLockHandle;
 import multipass.util.PrivateDirectories;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,6 +23,8 @@ import java.util.Set;
  * may write, because whoever can write there can add themselves to the trust store.
  */
 final class DataDir {
+    private static final System.Logger LOG = System.getLogger(DataDir.class.getName());
+
     private DataDir() {
     }
 
@@ -74,6 +78,24 @@ final class DataDir {
         if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new UnsafeDataDirException(file + " has mode " + PosixFilePermissions.toString(mode)
                     + ", writable by group or others; fix it with: chmod go-w " + file);
+        }
+    }
+
+    /** The files the daemon replaces with {@link AtomicFile} (relative to the data dir). */
+    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE),
+            Path.of("certificates", "localhost_key.pem"), Path.of("certificates", "localhost.pem"), Path.of("certificates", "multipass_root_cert.pem"));
+
+    /**
+     * Deletes the temporary files that writes cut short by a crash left in the data dir; call it
+     * holding the {@link #lock}, so that no write is in progress.
+     */
+    static void removeLeftovers(Path dir) throws IOException {
+        int removed = 0;
+        for (Path file : REPLACED_FILES) {
+            removed += AtomicFile.removeLeftovers(dir.resolve(file));
+        }
+        if (removed > 0) {
+            LOG.log(System.Logger.Level.INFO, "removed {0} temporary file(s) left in {1} by writes a crash cut short", removed, dir);
         }
     }
 

@@ -3,6 +3,7 @@ package multipass.util;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Crash-safe file replacement: the new content is written to a temporary file in the same
@@ -50,6 +52,28 @@ public final class AtomicFile {
             Files.deleteIfExists(tmp);
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * Deletes the temporary files {@link #write} leaves beside {@code target} when the process
+     * dies between creating one and renaming it (a crash, {@code kill -9}); returns how many.
+     * Only for a caller that knows nobody else is writing {@code target} now, such as the
+     * daemon holding its data-directory lock.
+     */
+    public static int removeLeftovers(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        // Files.createTempFile names them prefix + a random unsigned number + suffix.
+        Pattern leftover = Pattern.compile(Pattern.quote("." + target.getFileName()) + "[0-9]+" + Pattern.quote(".tmp"));
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, entry -> leftover.matcher(entry.getFileName().toString()).matches())) {
+            for (Path entry : entries) {
+                removed += Files.deleteIfExists(entry) ? 1 : 0;
+            }
+        }
+        return removed;
     }
 
     /** Forces a directory's entries (a rename) to disk; a no-op where the platform cannot open directories. */

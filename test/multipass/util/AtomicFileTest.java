@@ -2,6 +2,7 @@ package multipass.util;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -106,6 +109,24 @@ class AtomicFileTest {
     @Test
     void syncDirectoryWorksOnADirectory() throws IOException {
         AtomicFile.syncDirectory(dir);
+    }
+
+    @Test
+    @Timeout(10)
+    void leftoversOfAWriteCutShortAreRemovedAndNothingElse() throws IOException {
+        Path target = dir.resolve("store.pem");
+        AtomicFile.write(target, bytes("kept"), AtomicFile.OWNER_ONLY);
+        // What a kill -9 between createTempFile and the rename leaves (the name write() uses).
+        Path leftover = Files.createTempFile(dir, ".store.pem", ".tmp");
+        List<Path> others = List.of(dir.resolve(".store.pem.bak.tmp"), dir.resolve(".other.pem123.tmp"), dir.resolve("store.pem123.tmp"));
+        for (Path other : others) {
+            Files.writeString(other, "not ours");
+        }
+        assertEquals(1, AtomicFile.removeLeftovers(target));
+        assertFalse(Files.exists(leftover));
+        assertEquals("kept", Files.readString(target));
+        others.forEach(other -> assertTrue(Files.exists(other), other + " is not a leftover of store.pem"));
+        assertEquals(0, AtomicFile.removeLeftovers(dir.resolve("no/such/dir/file")));
     }
 
     private List<Path> listing() throws IOException {
