@@ -4,6 +4,11 @@
 #   make test         build, compile test/ and run it with the JUnit console launcher;
 #                     the last line printed is "N passed, N failed"
 #   make run          start the daemon in the foreground with its non-root defaults
+#   make fuzz         the long protocol fuzzing run: FUZZ_INPUTS inputs (default 10 million) through
+#                     each decoder, or FUZZ_SECONDS per decoder if that comes first, from FUZZ_SEED
+#                     (default: the time); prints the seed and the counts
+#   make crash        the long crash-consistency run: CRASH_KILLS (default 60) kill -9s of a real
+#                     daemon under load, kill moments from CRASH_SEED; prints the counts
 #   make clean        remove build/
 #   make install      install launchers, jar, manual pages, bash completion and systemd unit
 #                     under $(DESTDIR)$(PREFIX) (README, "Installing"); make uninstall undoes it
@@ -19,6 +24,7 @@
 #   SYSTEMDUNITDIR=...       where the systemd unit goes (default $(PREFIX)/lib/systemd/system)
 #   NO_CDS=1                 make install skips the class-data-sharing archive (always skipped
 #                            with DESTDIR: the archive records the jar's final path)
+#   TEST_JVM_ARGS='...'      extra options for the test JVM, e.g. TEST_JVM_ARGS='-Dmultipass.crash.kills=20'
 
 ifneq ($(strip $(JAVA_HOME)),)
 JAVA  := $(JAVA_HOME)/bin/java
@@ -47,7 +53,7 @@ RESOURCES      := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL
 TEST_SOURCES   := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 TEST_RESOURCES := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all test run clean install uninstall deb docs FORCE
+.PHONY: all test fuzz crash run clean install uninstall deb docs FORCE
 .DELETE_ON_ERROR:
 
 all: $(JARFILE)
@@ -100,12 +106,29 @@ test: $(JARFILE) $(BUILD)/test-classes.stamp
 	  *" --select"*|*" -c "*|*" -m "*|*" -p "*) select= ;; \
 	  *) select="--scan-class-path $(TEST_CLASSES)" ;; \
 	esac; \
-	echo "$(JAVA) -jar $$junit $$cmd --disable-banner $$colors --details=tree --class-path $(CLASSES):$(TEST_CLASSES) --reports-dir $(REPORTS) $$select $(TEST_ARGS)"; \
-	"$(JAVA)" -Dmultipass.jar="$(CURDIR)/$(JARFILE)" -jar "$$junit" $$cmd --disable-banner $$colors --details=tree \
+	echo "$(JAVA) $(TEST_JVM_ARGS) -jar $$junit $$cmd --disable-banner $$colors --details=tree --class-path $(CLASSES):$(TEST_CLASSES) --reports-dir $(REPORTS) $$select $(TEST_ARGS)"; \
+	"$(JAVA)" $(TEST_JVM_ARGS) -Dmultipass.jar="$(CURDIR)/$(JARFILE)" -jar "$$junit" $$cmd --disable-banner $$colors --details=tree \
 	  --class-path "$(CLASSES):$(TEST_CLASSES)" --reports-dir $(REPORTS) \
 	  $$select $(TEST_ARGS); \
 	status=$$?; \
 	sh .ci/junit-summary.sh $(REPORTS) $$status
+
+# The long runs reuse the test rule with a larger budget; the tests' own timeouts are off for fuzz.
+FUZZ_INPUTS ?= 10000000
+CRASH_KILLS ?= 60
+
+fuzz:
+	@seed=$${FUZZ_SEED:-$$(date +%s)}; \
+	$(MAKE) --no-print-directory test \
+	  TEST_JVM_ARGS="-Dmultipass.fuzz.seed=$$seed -Dmultipass.fuzz.inputs=$(FUZZ_INPUTS) $(if $(FUZZ_SECONDS),-Dmultipass.fuzz.seconds=$(FUZZ_SECONDS))" \
+	  TEST_ARGS="--config=junit.jupiter.execution.timeout.mode=disabled \
+	    --select-method=multipass.protocol.MessageCodecFuzzTest#everyMutatedBodyDecodesOrIsAProtocolError \
+	    --select-method=multipass.transport.FrameFuzzTest#everyMutatedStreamEndsCleanlyOrInAProtocolError"
+
+crash:
+	@$(MAKE) --no-print-directory test \
+	  TEST_JVM_ARGS="-Dmultipass.crash.kills=$(CRASH_KILLS) $(if $(CRASH_SEED),-Dmultipass.crash.seed=$(CRASH_SEED))" \
+	  TEST_ARGS="--select-class=multipass.system.CrashConsistencySystemTest"
 
 # Generated from the command definitions behind --help (multipass.cli.ManPages, BashCompletion).
 COMPLETION := $(BUILD)/completion/multipass
