@@ -45,7 +45,7 @@ final class Authorizer {
         TrustEntry candidate = entryFor(peer, AdmissionMethod.FIRST_CLIENT);
         if (store.addIfEmpty(candidate)) {
             audit(candidate);
-            endpoint.trustChanged(false);
+            applySocketMode();
             return Optional.of(candidate);
         }
         return store.find(peer.certificate());
@@ -63,12 +63,21 @@ final class Authorizer {
             return false;
         }
         audit(entry);
-        endpoint.trustChanged(false);
+        applySocketMode();
         return true;
     }
 
     /** Re-applies the socket mode after entries were removed: restricted again when nobody is trusted. */
     void storeChanged() throws IOException {
+        applySocketMode();
+    }
+
+    /**
+     * Opens or restricts the socket to match the store as it is now. Serialised, and the store
+     * is read inside: of a removal and an admission racing, whichever applies last sees the
+     * other's change, so the socket cannot stay restricted while someone is trusted.
+     */
+    private synchronized void applySocketMode() throws IOException {
         endpoint.trustChanged(store.isEmpty());
     }
 
