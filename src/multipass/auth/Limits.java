@@ -18,7 +18,8 @@ import java.util.Map;
  * max_pending_handshakes=64        connections still in their TLS handshake
  * handshake_timeout_seconds=10     time a connection has to finish its handshake
  * max_connections=1024             open connections in all
- * idle_timeout_seconds=120         time a connection may take to send its next complete request
+ * idle_timeout_seconds=120         time a connection may take to send its next complete request, or to
+ *                                  read a frame the daemon sends it
  * </pre>
  */
 public record Limits(Duration initialDelay, Duration maxDelay, int maxFailures, Duration lockout, int maxConcurrentHashes,

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves one connection on its own thread: TLS handshake (closed by a watchdog if it takes
  * longer than the grace time), then request after request until the client closes. Each
- * request's log lines go back before its reply. A malformed frame gets an error reply and the
+ * request's log lines go back before its reply. The watchdog also closes a connection whose
+ * client takes longer than the idle time to send a request or to read what it is sent. A malformed frame gets an error reply and the
  * connection is closed; nothing a client sends can take the daemon down.
  */
 final class ClientSession implements Runnable {
@@ -74,8 +75,11 @@ final class ClientSession implements Runnable {
                 onHandshakeOver.run();
             }
             Peer peer = new Peer(TlsContexts.peerCertificate(connection.session()), credentials);
-            try (FrameChannel frames = new FrameChannel(connection)) {
+            FrameChannel frames = new FrameChannel(connection);
+            try {
                 serve(frames, peer);
+            } finally {
+                within("did not take its close_notify", frames::close);
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection ended: {0}", e.toString());
@@ -105,7 +109,7 @@ final class ClientSession implements Runnable {
             message = MessageCodec.decode(body);
         } catch (VersionMismatchException e) {
             LOG.log(System.Logger.Level.INFO, "refusing a client of {0}: {1}", peer.userName(), e.getMessage());
-            frames.send(Reply.error(Status.FAILED_PRECONDITION, e.getMessage()));
+            send(frames, Reply.error(Status.FAILED_PRECONDITION, e.getMessage()));
             return null;
         } catch (ProtocolException e) {
             return refuse(frames, peer, e.getMessage());
@@ -132,14 +136,14 @@ final class ClientSession implements Runnable {
     }
 
     /** Answers a malformed frame with an error reply; the connection then ends. */
-    private static Request refuse(FrameChannel frames, Peer peer, String problem) throws IOException {
+    private Request refuse(FrameChannel frames, Peer peer, String problem) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, "malformed request from {0}: {1}", peer.userName(), problem);
-        frames.send(Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + problem));
+        send(frames, Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + problem));
         return null;
     }
 
     private void respond(FrameChannel frames, Request request, Peer peer) throws IOException {
-        RequestLog log = RequestLog.begin(request.verbosity(), frames::send);
+        RequestLog log = RequestLog.begin(request.verbosity(), line -> send(frames, line));
         Reply reply;
         try {
             reply = router.handle(request, peer);
@@ -149,7 +153,33 @@ final class ClientSession implements Runnable {
         } finally {
             log.end();
         }
-        frames.send(reply);
+        send(frames, reply);
+    }
+
+    /**
+     * Sends one message, within the idle time: a client that stops reading would otherwise
+     * leave this thread blocked in a write, holding the connection, for as long as it likes.
+     */
+    private void send(FrameChannel frames, Message message) throws IOException {
+        within("did not read what it was sent", () -> frames.send(message));
+    }
+
+    /** An I/O step the client can stall. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code step}, closing the connection if it takes longer than the idle time. */
+    private void within(String what, Step step) throws IOException {
+        ScheduledFuture<?> stalled = deadline(idleMillis, what);
+        try {
+            step.run();
+        } finally {
+            if (stalled != null) {
+                stalled.cancel(false);
+            }
+        }
     }
 
     /** Schedules closing the connection after {@code millis} unless cancelled; null when the daemon is stopping. */

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -76,7 +77,9 @@ record ProcessCensus(int threads, Map<String, Integer> threadNames, List<String>
      * threads beyond what the JVM's own growth explains, and file descriptors; null when nothing.
      */
     String leakedSince(ProcessCensus baseline) {
-        boolean threadsLeaked = !ownThreads().equals(baseline.ownThreads()) || threads > baseline.threads() + Math.max(0, jvmThreads() - baseline.jvmThreads());
+        Map<String, Integer> before = baseline.ownThreads();
+        boolean ownLeaked = ownThreads().entrySet().stream().anyMatch(e -> e.getValue() > before.getOrDefault(e.getKey(), 0));
+        boolean threadsLeaked = ownLeaked || threads > baseline.threads() + Math.max(0, jvmThreads() - baseline.jvmThreads());
         if (!threadsLeaked && fds.size() <= baseline.fds().size()) {
             return null;
         }
@@ -86,9 +89,14 @@ record ProcessCensus(int threads, Map<String, Integer> threadNames, List<String>
 
     /** Polls process {@code pid} until it holds no more than {@code baseline} (closing is asynchronous); the last census. */
     static ProcessCensus awaitBaseline(long pid, ProcessCensus baseline, Duration deadline) throws IOException, InterruptedException {
+        return await(pid, census -> census.leakedSince(baseline) == null, deadline);
+    }
+
+    /** Polls process {@code pid} until its census satisfies {@code condition}, or {@code deadline} passes; the last census. */
+    static ProcessCensus await(long pid, Predicate<ProcessCensus> condition, Duration deadline) throws IOException, InterruptedException {
         Instant end = Instant.now().plus(deadline);
         ProcessCensus now = of(pid);
-        while (now.leakedSince(baseline) != null && Instant.now().isBefore(end)) {
+        while (!condition.test(now) && Instant.now().isBefore(end)) {
             Thread.sleep(100);
             now = of(pid);
         }
