@@ -24,8 +24,8 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -60,11 +60,22 @@ public final class Daemon implements AutoCloseable {
         this.router = router;
         this.limits = limits;
         this.dataDirLock = dataDirLock;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        this.watchdog = newWatchdog();
+    }
+
+    /**
+     * The one thread that closes connections past a deadline (handshake, idle). Nearly every
+     * deadline is cancelled, several per request; a cancelled one leaves the queue at once,
+     * instead of waiting out its delay there, so the queue does not grow with the request rate.
+     */
+    static ScheduledExecutorService newWatchdog() {
+        ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "handshake-watchdog");
             thread.setDaemon(true);
             return thread;
         });
+        watchdog.setRemoveOnCancelPolicy(true);
+        return watchdog;
     }
 
     /** Prepares the data dir, identity and stores, and binds the endpoint. */
