@@ -1,5 +1,6 @@
 package multipass.daemon;
 
+import multipass.instances.InventoryBackend;
 import multipass.platform.CurrentUser;
 import multipass.trust.TrustStore;
 import multipass.util.AtomicFile;
@@ -82,7 +83,7 @@ final class DataDir {
     }
 
     /** The files the daemon replaces with {@link AtomicFile} (relative to the data dir). */
-    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE),
+    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE), Path.of(InventoryBackend.FILE),
             Path.of("certificates", "localhost_key.pem"), Path.of("certificates", "localhost.pem"), Path.of("certificates", "multipass_root_cert.pem"));
 
     /**
