@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  *   <li>a certificate whose {@code authenticate} was answered OK is in the trust store, unless
  *       a removal of it was at least sent;
  *   <li>a certificate whose {@code trust-remove} was answered OK is not;
+ *   <li>an instance whose {@code launch} was answered OK is in the inventory;
  *   <li>the stored passphrase hash matches the last passphrase whose {@code set} was answered
  *       OK, or the one being set when the daemon died (it may or may not have been written).
  * </ul>
@@ -40,6 +41,7 @@ final class AcknowledgedOperations {
     private final Set<String> trusted = new LinkedHashSet<>();
     private final Set<String> removalSent = new HashSet<>();
     private final Set<String> removed = new HashSet<>();
+    private final Set<String> launched = new HashSet<>();
     private final Map<String, Integer> counts = new TreeMap<>();
     private int answered;
     private String passphrase;
@@ -52,7 +54,7 @@ final class AcknowledgedOperations {
         this.passphrase = initialPassphrase;
     }
 
-    /** Counts an operation's outcome for the report ("authenticate OK", "set unanswered", ...); {@code answered}: a reply came. */
+    /** Counts an operation's outcome for the report ("authenticate OK", "set unanswered", ...); {@code answered}: it counts for {@link #awaitAnswered}. */
     synchronized void count(String outcome, boolean answered) {
         counts.merge(outcome, 1, Integer::sum);
         if (answered) {
@@ -87,6 +89,10 @@ final class AcknowledgedOperations {
 
     synchronized void removed(String fingerprint) {
         removed.add(fingerprint);
+    }
+
+    synchronized void launched(String name) {
+        launched.add(name);
     }
 
     /** The passphrase clients should use: the last one acknowledged. */
@@ -126,6 +132,12 @@ final class AcknowledgedOperations {
                 problems.add("acknowledged removal undone: " + fingerprint);
             }
         }
+        Set<String> instances = instances(dataDir);
+        for (String name : launched) {
+            if (!instances.contains(name)) {
+                problems.add("acknowledged launch lost: " + name);
+            }
+        }
         String hash = storedHash(dataDir);
         if (!hash.equals(verifiedHash)) { // each check costs a PBKDF2 computation: skip it for a hash already checked
             if (passphraseInFlight != null && !hash.isEmpty() && PassphraseHash.verify(passphraseInFlight.toCharArray(), hash)) {
@@ -140,6 +152,17 @@ final class AcknowledgedOperations {
         verifiedPassphrase = passphrase;
         passphraseInFlight = null;
         return problems;
+    }
+
+    /** The instance names in the inventory file ({@code docs/instances.md}): a header, then a line per instance. */
+    static Set<String> instances(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("instances.txt");
+        if (!Files.exists(file)) {
+            return Set.of();
+        }
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().skip(1)
+                .map(line -> line.substring("name=".length(), line.indexOf('\t')))
+                .collect(Collectors.toSet());
     }
 
     /** The {@code local.passphrase} value in {@code multipassd.conf}'s {@code [General]} section, or empty. */
@@ -158,6 +181,7 @@ final class AcknowledgedOperations {
 
     @Override
     public synchronized String toString() {
-        return counts + "; " + trusted.size() + " certificates acknowledged as trusted, " + removed.size() + " acknowledged as removed";
+        return counts + "; " + trusted.size() + " certificates acknowledged as trusted, " + removed.size() + " acknowledged as removed, "
+                + launched.size() + " instances acknowledged as launched";
     }
 }

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -39,12 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Crash consistency (issue 8): the real daemon is killed with SIGKILL at random moments while
- * clients authenticate, set the passphrase and remove trusted certificates, then restarted on
- * the same data directory. After every restart the stores load (the daemon starts, and the
- * store parses in the test too) and every operation whose reply a client received is there
- * ({@link AcknowledgedOperations}); the restarted daemon's own {@code trust-list} agrees.
+ * clients authenticate, set the passphrase, remove trusted certificates and launch instances,
+ * then restarted on the same data directory. After every restart the stores load (the daemon
+ * starts, and the files parse in the test too), every operation whose reply a client received
+ * is there ({@link AcknowledgedOperations}), the restarted daemon's own {@code trust-list} and
+ * {@code list} agree with the files, and no temporary file of a cut-short write is left.
  *
- * <p>Each kill comes after one to three more operations were answered, 0 to 0.5 s after the last one.
+ * <p>Each kill comes once one to three more operations were answered, 0 to 0.5 s after that.
  * {@code make test} runs 10 kills; {@code make crash} runs more ({@code -Dmultipass.crash.kills}),
  * with a seed for the kill moments ({@code -Dmultipass.crash.seed}).
  */
@@ -61,6 +63,7 @@ class CrashConsistencySystemTest {
     private Path caFile;
     private final Identity admin = QuickIdentities.client("admin");
     private final Random random = new Random(SEED);
+    private final AtomicInteger launches = new AtomicInteger();
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.MINUTES) // make crash may run hundreds of kills; each is a few seconds
@@ -88,6 +91,9 @@ class CrashConsistencySystemTest {
                 daemon.kill();
                 running.set(false);
                 for (Thread worker : workers) {
+                    worker.interrupt(); // a worker waiting for the others' answers stops waiting
+                }
+                for (Thread worker : workers) {
                     worker.join(TimeUnit.MINUTES.toMillis(1));
                     assertTrue(!worker.isAlive(), worker.getName() + " stops once the daemon is gone");
                 }
@@ -98,6 +104,7 @@ class CrashConsistencySystemTest {
                 List<String> problems = acknowledged.verify(data);
                 assertEquals(List.of(), problems, "after kill " + kill + " (seed " + SEED + "): " + acknowledged);
                 assertEquals(storedFingerprints(), trustedByDaemon(), "the restarted daemon trusts what the file says");
+                assertEquals(AcknowledgedOperations.instances(data), instancesOfDaemon(), "the restarted daemon lists what the inventory says");
             }
             System.out.println("crash consistency: seed " + SEED + ", " + KILLS + " kills survived, nothing acknowledged was lost; operations: "
                     + acknowledged + "; " + leftoversRemoved + " leftover temporary file(s) removed at restarts");
@@ -127,6 +134,15 @@ class CrashConsistencySystemTest {
         }
     }
 
+    /** The instance names the daemon lists. */
+    private Set<String> instancesOfDaemon() throws Exception {
+        try (TestClient client = connect(admin)) {
+            Reply reply = client.call(Request.of("list", 0));
+            assertEquals(Status.OK, reply.status(), reply.message());
+            return reply.records().stream().map(record -> record.get("name")).collect(Collectors.toSet());
+        }
+    }
+
     /** The fingerprints in the store file. */
     private Set<String> storedFingerprints() throws Exception {
         return TrustStore.open(data).entries().stream().map(TrustEntry::fingerprint).collect(Collectors.toSet());
@@ -149,13 +165,14 @@ class CrashConsistencySystemTest {
         workers.add(worker("authenticator", running, failures, () -> authenticate(acknowledged)));
         workers.add(worker("passphrase-setter", running, failures, () -> setPassphrase(acknowledged)));
         workers.add(worker("remover", running, failures, () -> remove(acknowledged)));
+        workers.add(worker("launcher", running, failures, () -> launch(acknowledged)));
         return workers;
     }
 
     /** One operation of a worker: false when there was nothing to do this time. */
     @FunctionalInterface
     private interface Operation {
-        boolean run() throws IOException, IdentityException, CertificateEncodingException;
+        boolean run() throws IOException, IdentityException, CertificateEncodingException, InterruptedException;
     }
 
     private static Thread worker(String name, AtomicBoolean running, List<Throwable> failures, Operation operation) {
@@ -166,9 +183,9 @@ class CrashConsistencySystemTest {
                         Thread.sleep(20); // nothing to remove yet: look again shortly
                     }
                 }
-            } catch (IOException e) {
-                return; // the daemon is gone
-            } catch (InterruptedException | IdentityException | CertificateEncodingException | RuntimeException | AssertionError e) {
+            } catch (IOException | InterruptedException e) {
+                return; // the daemon is gone, or the run is over
+            } catch (IdentityException | CertificateEncodingException | RuntimeException | AssertionError e) {
                 failures.add(new AssertionError(name + " failed: " + e, e));
             }
         }, name);
@@ -182,7 +199,8 @@ class CrashConsistencySystemTest {
         try (TestClient client = connect(identity)) {
             try {
                 Reply reply = client.call(request);
-                acknowledged.count(request.command() + " " + reply.status(), true);
+                // Launches are quick; the kill waits for the operations that hash (and the removals they feed).
+                acknowledged.count(request.command() + " " + reply.status(), !request.command().equals("launch"));
                 return reply;
             } catch (IOException e) {
                 acknowledged.count(request.command() + " unanswered", false);
@@ -205,6 +223,17 @@ class CrashConsistencySystemTest {
         if (call(acknowledged, admin, Request.of("set", 0, "local.passphrase", value)).status() == Status.OK) {
             acknowledged.set(value);
         }
+        return true;
+    }
+
+    /** Launches an instance, then waits for another operation to be answered, so that launches do not crowd the others out. */
+    private boolean launch(AcknowledgedOperations acknowledged) throws IOException, IdentityException, InterruptedException {
+        String name = "crash-" + launches.incrementAndGet();
+        int answered = acknowledged.answered();
+        if (call(acknowledged, admin, new Request("launch", 0, List.of(), Map.of("name", name))).status() == Status.OK) {
+            acknowledged.launched(name);
+        }
+        acknowledged.awaitAnswered(answered + 1, Duration.ofSeconds(30));
         return true;
     }
 
