@@ -9,6 +9,8 @@
 #                     (default: the time); prints the seed and the counts
 #   make crash        the long crash-consistency run: CRASH_KILLS (default 60) kill -9s of a real
 #                     daemon under load, kill moments from CRASH_SEED; prints the counts
+#   make bench        build, compile bench/ and run the benchmark (a few minutes); prints the
+#                     table and writes it to build/bench/results.txt (docs/performance.md)
 #   make clean        remove build/
 #   make install      install launchers, jar, manual pages, bash completion and systemd unit
 #                     under $(DESTDIR)$(PREFIX) (README, "Installing"); make uninstall undoes it
@@ -25,6 +27,8 @@
 #   NO_CDS=1                 make install skips the class-data-sharing archive (always skipped
 #                            with DESTDIR: the archive records the jar's final path)
 #   TEST_JVM_ARGS='...'      extra options for the test JVM, e.g. TEST_JVM_ARGS='-Dmultipass.crash.kills=20'
+#   BENCH_ARGS='...'         extra bench options, e.g. BENCH_ARGS=--quick or --jvm-variants
+#                            (see bench/multipass/bench/Options.java)
 
 ifneq ($(strip $(JAVA_HOME)),)
 JAVA  := $(JAVA_HOME)/bin/java
@@ -46,14 +50,16 @@ BUILD       := build
 CLASSES     := $(BUILD)/classes
 TEST_CLASSES := $(BUILD)/test-classes
 REPORTS     := $(BUILD)/test-reports
+BENCH_CLASSES := $(BUILD)/bench/classes
 JARFILE     := $(BUILD)/multipass.jar
 
 SOURCES        := $(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 RESOURCES      := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 TEST_SOURCES   := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 TEST_RESOURCES := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
+BENCH_SOURCES  := $(shell find bench -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all test fuzz crash run clean install uninstall deb docs FORCE
+.PHONY: all test fuzz crash bench run clean install uninstall deb docs FORCE
 .DELETE_ON_ERROR:
 
 all: $(JARFILE)
@@ -68,6 +74,11 @@ $(BUILD)/sources.list: FORCE
 $(BUILD)/test-sources.list: FORCE
 	@mkdir -p $(BUILD)
 	@$(if $(TEST_SOURCES),printf '%s\n' $(TEST_SOURCES),:) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD)/bench-sources.list: FORCE
+	@mkdir -p $(BUILD)
+	@$(if $(BENCH_SOURCES),printf '%s\n' $(BENCH_SOURCES),:) > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
 # Compile everything at once into a fresh directory (no stale classes from deleted sources),
@@ -188,6 +199,30 @@ $(DEBFILE): $(JARFILE) $(BUILD)/man.stamp $(COMPLETION) packaging/launcher.sh pa
 	rm -rf $(BUILD)/deb
 	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system NO_CDS=1
 	sh packaging/build-deb.sh $(VERSION) $(BUILD)/deb $@
+
+# The bench is compiled against build/classes (it reuses the product's TLS and protocol
+# classes for its load client) and runs the daemon and the CLI from the jar. It asserts
+# nothing: benchmarks are not tests.
+$(BUILD)/bench-classes.stamp: $(BUILD)/classes.stamp $(BUILD)/bench-sources.list $(BENCH_SOURCES)
+	rm -rf $(BENCH_CLASSES) $@
+	mkdir -p $(BENCH_CLASSES)
+	$(JAVAC) $(JAVAC_FLAGS) -cp $(CLASSES) -d $(BENCH_CLASSES) @$(BUILD)/bench-sources.list
+	@touch $@
+
+# The client launcher as users get it, installed under build/bench/prefix with the AppCDS
+# archive that make install makes (the archive records the jar's final path, so it cannot be
+# staged with DESTDIR). Best effort: without it the bench reports the launcher as n/a.
+BENCH_PREFIX := $(BUILD)/bench/prefix
+
+$(BUILD)/bench/prefix.stamp: $(JARFILE) packaging/launcher.sh packaging/make-cds-archive.sh
+	rm -rf $(BENCH_PREFIX) $@
+	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BENCH_PREFIX) \
+	  || echo "bench: could not install the launcher under $(BENCH_PREFIX); it will be reported as n/a"
+	@touch $@
+
+bench: $(JARFILE) $(BUILD)/bench-classes.stamp $(BUILD)/bench/prefix.stamp
+	$(JAVA) -cp "$(CLASSES):$(BENCH_CLASSES)" multipass.bench.Bench --jar $(JARFILE) --classes $(BENCH_CLASSES) \
+	  --out $(BUILD)/bench/results.txt $(BENCH_ARGS)
 
 run: $(JARFILE)
 	$(JAVA) -jar $(JARFILE) daemon

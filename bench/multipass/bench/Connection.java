@@ -1,0 +1,73 @@
+package multipass.bench;
+
+import multipass.platform.Address;
+import multipass.protocol.LogLine;
+import multipass.protocol.Message;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.tls.Identity;
+import multipass.tls.IdentityException;
+import multipass.tls.TlsContexts;
+import multipass.transport.FrameChannel;
+import multipass.transport.TlsChannel;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * One client connection to the daemon, built from the product's own classes exactly as the
+ * CLI builds it: a fresh {@link TlsContexts#client} (so every handshake is a full one, as for
+ * a cold CLI, never a resumption), a {@link TlsChannel} over a blocking {@code SocketChannel},
+ * and a {@link FrameChannel}. Not thread-safe; one thread per connection.
+ */
+final class Connection implements AutoCloseable {
+    private final FrameChannel frames;
+
+    private Connection(FrameChannel frames) {
+        this.frames = frames;
+    }
+
+    /** Where to connect and as whom: the daemon's address and CA, and a client identity. */
+    record Target(Address address, List<X509Certificate> daemonCas) {
+        /** Connects as {@code identity} and completes the mutual TLS handshake. */
+        Connection open(Identity identity) throws IOException {
+            SocketChannel channel = address instanceof Address.Unix
+                    ? SocketChannel.open(StandardProtocolFamily.UNIX)
+                    : SocketChannel.open();
+            try {
+                channel.connect(address.socketAddress());
+                TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> identity, daemonCas).newEngine());
+                tls.handshake();
+                return new Connection(new FrameChannel(tls));
+            } catch (IOException | IdentityException | RuntimeException e) {
+                channel.close();
+                throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Sends {@code request} and returns the reply, skipping any log lines before it. */
+    Reply call(Request request) throws IOException {
+        frames.send(request);
+        while (true) {
+            Message message = frames.receive();
+            if (message == null) {
+                throw new IOException("the daemon closed the connection without replying");
+            }
+            if (message instanceof Reply) {
+                return (Reply) message;
+            }
+            if (!(message instanceof LogLine)) {
+                throw new IOException("unexpected message from the daemon: " + message);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        frames.close();
+    }
+}
