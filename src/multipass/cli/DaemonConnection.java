@@ -55,10 +55,15 @@ final class DaemonConnection implements AutoCloseable {
             List<X509Certificate> ca = address instanceof Address.Unix
                     ? List.of(readAuthority(((Address.Unix) address).path()))
                     : readTcpAuthorities((Address.Tcp) address, rendezvousDirs);
-            // The key is loaded (or, the first time, made) while the TLS handshake gets going.
-            Thread loader = new Thread(identity, "identity-loader");
-            loader.setDaemon(true);
-            loader.start();
+            if (ClientIdentity.exists(identityDir)) {
+                // The key is loaded while the TLS handshake gets going.
+                Thread loader = new Thread(identity, "identity-loader");
+                loader.setDaemon(true);
+                loader.start();
+            } else {
+                // Made with keytool the first time: seconds, longer than the daemon gives a handshake.
+                identity.run();
+            }
             TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> loaded(identity), ca).newEngine());
             tls.handshake();
             try {

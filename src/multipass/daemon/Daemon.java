@@ -97,8 +97,8 @@ public final class Daemon implements AutoCloseable {
             Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
-            Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
             Limits limits = limits(settings);
+            Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
             AdminPolicy admins = new AdminPolicy(users, adminGroup, CurrentUser.get().uid());
             Authorizer authorizer = new Authorizer(store, admins, endpoint, clock);
             HashGate hashes = new HashGate(limits.maxConcurrentHashes(), limits.maxQueuedHashes());

@@ -30,6 +30,11 @@ public final class ClientIdentity {
     private ClientIdentity() {
     }
 
+    /** True when both identity files exist in {@code dir} (loading will not need keytool). */
+    public static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(CERT_FILE)) && Files.exists(dir.resolve(KEY_FILE));
+    }
+
     /** Loads the identity in {@code dir}, creating it (and {@code dir}) on first use. */
     public static Identity loadOrCreate(Path dir) throws IdentityException {
         Path cert = dir.resolve(CERT_FILE);

@@ -103,6 +103,7 @@ class TrustManagementTest {
     }
 
     @Test
+    @Timeout(300) // 21 identities made with keytool: slow on a loaded machine
     void anAmbiguousPrefixListsTheCandidates() throws Exception {
         assertEquals(0, user("admin").run("list").exit());
         assertEquals(0, user("admin").run("set", "local.passphrase=pw").exit());
