@@ -58,11 +58,17 @@ final class RequestLog {
         }
     }
 
+    /**
+     * Sends the buffered lines. Sending logs too (the TLS layer traces each record it wraps), and
+     * at verbosity trace those lines land in this very buffer: so the buffer is emptied first,
+     * and what sending adds goes out with the next flush or at the end.
+     */
     private void send() throws IOException {
-        for (LogLine line : lines) {
+        List<LogLine> pending = List.copyOf(lines);
+        lines.clear();
+        for (LogLine line : pending) {
             sink.send(line);
         }
-        lines.clear();
     }
 
     /** True when the request served on this thread wants lines of {@code level}. */
