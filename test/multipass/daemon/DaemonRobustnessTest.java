@@ -5,6 +5,7 @@ import multipass.protocol.MessageCodec;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
+import multipass.testing.StockTlsClient;
 import multipass.testing.TestDaemon;
 import multipass.tls.ClientIdentity;
 import multipass.tls.Identity;
@@ -155,16 +156,8 @@ class DaemonRobustnessTest {
         assertStillServing(); // makes "client" the first, trusted client
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(daemon.address().socketAddress());
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
-        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-        java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("ca", PublishedAuthority.read(PublishedAuthority.forSocket(daemon.socket()), null));
-        trust.init(anchors);
-        context.init(null, trust.getTrustManagers(), null);
-        javax.net.ssl.SSLEngine engine = context.createSSLEngine("localhost", -1);
-        engine.setUseClientMode(true);
-        TlsChannel tls = new TlsChannel(channel, engine);
+        TlsChannel tls = new TlsChannel(channel, StockTlsClient.engine(PublishedAuthority.read(PublishedAuthority.forSocket(daemon.socket()), null),
+                "TLSv1.3"));
         tls.handshake();
         try (FrameChannel frames = new FrameChannel(tls)) {
             frames.send(Request.of("list", 0));

@@ -7,6 +7,7 @@ import multipass.protocol.Request;
 import multipass.protocol.Status;
 import multipass.testing.DaemonConfig;
 import multipass.testing.QuickIdentities;
+import multipass.testing.StockTlsClient;
 import multipass.testing.TestClient;
 import multipass.tls.Identity;
 import multipass.tls.PublishedAuthority;
@@ -20,17 +21,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +65,7 @@ class HostileConnectionsSystemTest {
     private ProcessCensus baseline;
 
     @BeforeAll
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void startDaemon(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         QuickIdentities.seedDaemon(data);
@@ -148,16 +147,7 @@ class HostileConnectionsSystemTest {
 
     @Test
     void aTls12OnlyClientFailsItsHandshake() throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("ca", PublishedAuthority.read(caFile, null));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLSv1.2");
-        context.init(null, trust.getTrustManagers(), null);
-        SSLEngine engine = context.createSSLEngine("localhost", -1);
-        engine.setUseClientMode(true);
-        engine.setEnabledProtocols(new String[] {"TLSv1.2"});
+        SSLEngine engine = StockTlsClient.engine(PublishedAuthority.read(caFile, null), "TLSv1.2");
         try (SocketChannel channel = open()) {
             TlsChannel tls = new TlsChannel(channel, engine);
             assertThrows(SSLException.class, tls::handshake, "TLS 1.3 only");

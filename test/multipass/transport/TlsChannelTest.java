@@ -1,6 +1,7 @@
 package multipass.transport;
 
 import multipass.testing.CertificateBuilder;
+import multipass.testing.StockTlsClient;
 import multipass.tls.Identity;
 import multipass.tls.TlsContexts;
 import org.junit.jupiter.api.AfterEach;
@@ -8,17 +9,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -95,15 +93,7 @@ class TlsChannelTest {
 
     @Test
     void clientWithoutCertificateIsAcceptedWithNoPeerCertificate() throws Exception {
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
-        anchors.setCertificateEntry("ca", tls.daemon.chain().get(1));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
-        trust.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(null, trust.getTrustManagers(), null);
-        SSLEngine engine = context.createSSLEngine("localhost", -1);
-        engine.setUseClientMode(true);
+        SSLEngine engine = StockTlsClient.engine(tls.daemon.chain().get(1), "TLSv1.3");
 
         raw = MemoryConnection.open();
         TlsChannel server = new TlsChannel(raw.server(), tls.daemonTls.newEngine());
