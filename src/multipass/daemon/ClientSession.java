@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Serves one connection on its own thread: TLS handshake (closed by a watchdog if it takes
  * longer than the grace time), then request after request until the client closes. Each
  * request's log lines go back before its reply. The watchdog also closes a connection whose
- * client takes longer than the idle time to send a request or to read what it is sent. A malformed frame gets an error reply and the
- * connection is closed; nothing a client sends can take the daemon down.
+ * client takes longer than the idle time to send a request or to read what it is sent. A
+ * malformed frame gets an error reply and the connection is closed; nothing a client sends can
+ * take the daemon down.
  */
 final class ClientSession implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());

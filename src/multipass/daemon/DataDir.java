@@ -25,6 +25,9 @@ import java.util.Set;
  */
 final class DataDir {
     private static final System.Logger LOG = System.getLogger(DataDir.class.getName());
+    /** The files the daemon replaces with {@link AtomicFile} (relative to the data dir). */
+    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE), Path.of(InventoryBackend.FILE),
+            Path.of("certificates", "localhost_key.pem"), Path.of("certificates", "localhost.pem"), Path.of("certificates", "multipass_root_cert.pem"));
 
     private DataDir() {
     }
@@ -81,10 +84,6 @@ final class DataDir {
                     + ", writable by group or others; fix it with: chmod go-w " + file);
         }
     }
-
-    /** The files the daemon replaces with {@link AtomicFile} (relative to the data dir). */
-    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE), Path.of(InventoryBackend.FILE),
-            Path.of("certificates", "localhost_key.pem"), Path.of("certificates", "localhost.pem"), Path.of("certificates", "multipass_root_cert.pem"));
 
     /**
      * Deletes the temporary files that writes cut short by a crash left in the data dir; call it
