@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,7 +52,8 @@ public final class Daemon implements AutoCloseable {
     private final FileLockHandle dataDirLock;
     private final ScheduledExecutorService watchdog;
     private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicInteger handshaking = new AtomicInteger();
+    /** One permit per connection that may be in its TLS handshake at once. */
+    private final Semaphore handshakeSlots;
     private volatile boolean closing;
 
     private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock) {
@@ -61,6 +63,7 @@ public final class Daemon implements AutoCloseable {
         this.limits = limits;
         this.dataDirLock = dataDirLock;
         this.watchdog = newWatchdog();
+        this.handshakeSlots = new Semaphore(limits.maxPendingHandshakes());
     }
 
     /**
@@ -142,42 +145,64 @@ public final class Daemon implements AutoCloseable {
         return endpoint.address();
     }
 
-    /** Accepts and serves connections until {@link #close()}. */
+    /**
+     * Accepts and serves connections until {@link #close()}. A connection is accepted only when
+     * a handshake slot is free: while {@code max_pending_handshakes} connections are in their
+     * handshake (each for at most the handshake grace time), new ones wait in the listen
+     * backlog, so a burst of clients is served a little later instead of being turned away.
+     */
     public void serve() throws IOException {
         while (!closing) {
+            if (!takeHandshakeSlot()) {
+                return;
+            }
             SocketChannel channel;
             try {
                 channel = endpoint.accept();
             } catch (ClosedChannelException e) {
+                handshakeSlots.release();
                 if (closing) {
                     return;
                 }
                 throw e;
+            } catch (IOException | RuntimeException e) {
+                handshakeSlots.release();
+                throw e;
             }
             if (!admit()) {
+                handshakeSlots.release();
                 channel.close();
                 continue;
             }
             ClientSession session = new ClientSession(channel, endpoint, tls, router, watchdog, limits,
-                    handshaking::decrementAndGet, connections::decrementAndGet);
+                    handshakeSlots::release, connections::decrementAndGet);
             Thread thread = new Thread(session, "client");
             thread.setDaemon(true);
             thread.start();
         }
     }
 
-    /** Counts a new connection in, or says why not (too many open, or too many still in their handshake). */
+    /** Waits for a free handshake slot; false when interrupted (the daemon is stopping). */
+    private boolean takeHandshakeSlot() {
+        if (handshakeSlots.tryAcquire()) {
+            return true;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "{0} connections are in their TLS handshake; the next waits for one to finish",
+                limits.maxPendingHandshakes());
+        try {
+            handshakeSlots.acquire();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Counts a new connection in, or says why not (too many open). */
     private boolean admit() {
         if (connections.incrementAndGet() > limits.maxConnections()) {
             connections.decrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "refusing a connection: {0} connections already open", limits.maxConnections());
-            return false;
-        }
-        if (handshaking.incrementAndGet() > limits.maxPendingHandshakes()) {
-            handshaking.decrementAndGet();
-            connections.decrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "refusing a connection: {0} connections are still in their TLS handshake",
-                    limits.maxPendingHandshakes());
             return false;
         }
         return true;

@@ -11,6 +11,12 @@ import java.nio.channels.SocketChannel;
  * the peer and in whether first-client acceptance exists. Thread-safe.
  */
 interface Endpoint extends AutoCloseable {
+    /**
+     * Connections the kernel holds for the daemon until it accepts them: they wait there while
+     * every handshake slot is taken (the kernel caps it at {@code net.core.somaxconn}).
+     */
+    int LISTEN_BACKLOG = 512;
+
     /** Blocks for the next connection. */
     SocketChannel accept() throws IOException;
 

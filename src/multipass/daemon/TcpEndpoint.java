@@ -47,7 +47,7 @@ final class TcpEndpoint implements Endpoint {
         }
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.bind(socketAddress, 128);
+            server.bind(socketAddress, LISTEN_BACKLOG);
         } catch (BindException e) {
             server.close();
             throw new Daemon.StartupException("cannot listen on " + address + ": " + e.getMessage()

@@ -55,7 +55,7 @@ final class UnixEndpoint implements Endpoint {
         Path staged = privateDir.resolve("socket");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(staged));
+            server.bind(UnixDomainSocketAddress.of(staged), LISTEN_BACKLOG);
             access.applyToNewSocket(staged, open);
             PublishedAuthority.publish(PublishedAuthority.forSocket(socket), ca);
             Files.move(staged, socket, StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,44 @@
+package multipass.daemon;
+
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+import multipass.testing.DaemonConfig;
+import multipass.testing.QuickIdentities;
+import multipass.testing.TestClient;
+import multipass.testing.TestDaemon;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@code max_pending_handshakes}: a connection beyond it waits in the listen backlog until a
+ * handshake slot frees up, instead of being closed at once (which a CLI reported as a broken
+ * pipe, telling the user nothing).
+ */
+@Timeout(60)
+class HandshakeSlotsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aClientBeyondTheHandshakeCapIsServedOnceASlotFrees() throws Exception {
+        DaemonConfig.writeLimits(dir.resolve("data"), "max_pending_handshakes=1", "handshake_timeout_seconds=2");
+        try (TestDaemon daemon = TestDaemon.start(dir); SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            silent.connect(daemon.address().socketAddress()); // takes the only slot and says nothing
+            try (TestClient waiting = TestClient.connect(daemon, QuickIdentities.client("waiting"))) {
+                Reply reply = waiting.call(Request.of("version", 0));
+                assertEquals(Status.OK, reply.status(), reply.message());
+            }
+            // The slot came free because the silent connection's handshake deadline closed it.
+            assertEquals(-1, silent.read(ByteBuffer.allocate(64)), "the silent connection was closed by the daemon");
+        }
+    }
+}
