@@ -51,6 +51,11 @@ final class Authorizer {
         return store.find(peer.certificate());
     }
 
+    /** True when the peer's certificate is in the trust store now (never admits anyone). */
+    boolean isTrusted(Peer peer) {
+        return peer.certificate() != null && store.find(peer.certificate()).isPresent();
+    }
+
     /** True when the peer's kernel credentials show an administrator. */
     boolean isAdmin(Peer peer) throws IOException {
         return admins.isAdmin(peer.credentials());

@@ -127,7 +127,7 @@ final class ClientSession implements Runnable {
             return null;
         }
         try {
-            return frames.receiveBody();
+            return frames.receiveBody(router.frameLimit(peer));
         } catch (ProtocolException e) {
             refuse(frames, peer, e.getMessage());
             return null;

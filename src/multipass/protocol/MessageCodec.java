@@ -43,6 +43,13 @@ public final class MessageCodec {
     static final int REPLY_MESSAGE = 2;
     static final int REPLY_RECORD = 3;
 
+    /**
+     * The most fields a request may carry (its arguments and options are fields). Far above any
+     * real command line, and it bounds what a 1 MiB frame of empty fields would otherwise cost
+     * the daemon to decode: about 200,000 objects.
+     */
+    public static final int MAX_REQUEST_FIELDS = 4096;
+
     private MessageCodec() {
     }
 
@@ -80,7 +87,7 @@ public final class MessageCodec {
             throw new VersionMismatchException(version);
         }
         int type = Byte.toUnsignedInt(in.get());
-        Fields fields = new Fields(in);
+        Fields fields = new Fields(in, type == TYPE_REQUEST ? MAX_REQUEST_FIELDS : Integer.MAX_VALUE);
         switch (type) {
             case TYPE_REQUEST:
                 return decodeRequest(fields);
@@ -205,8 +212,11 @@ public final class MessageCodec {
         private final Map<Integer, List<byte[]>> byTag = new LinkedHashMap<>();
         private final BitSet consumed = new BitSet();
 
-        Fields(ByteBuffer in) throws ProtocolException {
-            while (in.hasRemaining()) {
+        Fields(ByteBuffer in, int maxFields) throws ProtocolException {
+            for (int count = 0; in.hasRemaining(); count++) {
+                if (count == maxFields) {
+                    throw new ProtocolException("more than " + maxFields + " fields in one message");
+                }
                 int tag = Byte.toUnsignedInt(in.get());
                 byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(take(in, 4, "field " + tag + " length"));
             }

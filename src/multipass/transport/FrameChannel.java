@@ -46,6 +46,14 @@ public final class FrameChannel implements AutoCloseable {
 
     /** Receives one raw frame body; null when the peer closed cleanly before a new frame. */
     public byte[] receiveBody() throws IOException {
+        return receiveBody(MAX_FRAME);
+    }
+
+    /**
+     * Receives one raw frame body of at most {@code maxLength} bytes (at most {@link #MAX_FRAME});
+     * null when the peer closed cleanly before a new frame.
+     */
+    public byte[] receiveBody(int maxLength) throws IOException {
         header.clear();
         if (tls.read(header) < 0) {
             return null;
@@ -57,8 +65,8 @@ public final class FrameChannel implements AutoCloseable {
         }
         header.flip();
         long length = Integer.toUnsignedLong(header.getInt());
-        if (length == 0 || length > MAX_FRAME) {
-            throw new ProtocolException("invalid frame length " + length + " (must be 1 to " + MAX_FRAME + ")");
+        if (length == 0 || length > Math.min(maxLength, MAX_FRAME)) {
+            throw new ProtocolException("invalid frame length " + length + " (must be 1 to " + Math.min(maxLength, MAX_FRAME) + ")");
         }
         return readBody((int) length);
     }

@@ -27,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -117,6 +119,20 @@ class DaemonRobustnessTest {
     }
 
     @Test
+    void aClientNotYetTrustedMaySendFramesOf64KiBAtMost() throws Exception {
+        byte[] big = MessageCodec.encode(new Request("version", 0, List.of("x".repeat(100_000)), Map.of()));
+        byte[] header = ByteBuffer.allocate(4).putInt(big.length).array(); // the daemon refuses the frame on its header alone
+        assertEquals(Reply.error(Status.INVALID_ARGUMENT, "malformed request: invalid frame length " + big.length + " (must be 1 to 65536)"),
+                rawExchange(header));
+        assertStillServing(); // its first request made this client the first client: trusted
+        try (FrameChannel frames = connect()) {
+            frames.tls().write(ByteBuffer.wrap(frame(big)));
+            Reply reply = (Reply) frames.receive();
+            assertEquals(Status.OK, reply.status(), reply.message());
+        }
+    }
+
+    @Test
     void anotherProtocolVersionIsToldWhichVersionsDiffer() throws Exception {
         byte[] body = MessageCodec.encode(Request.of("list", 0));
         body[0] = 2;
@@ -129,7 +145,7 @@ class DaemonRobustnessTest {
     void oversizedLengthPrefixIsRefusedWithoutAllocating() throws Exception {
         Reply reply = rawExchange(ByteBuffer.allocate(4).putInt(0x8000_0000).array());
         assertEquals(Status.INVALID_ARGUMENT, reply.status());
-        assertEquals("malformed request: invalid frame length 2147483648 (must be 1 to 1048576)", reply.message());
+        assertEquals("malformed request: invalid frame length 2147483648 (must be 1 to 65536)", reply.message()); // not trusted yet
         assertStillServing();
     }
 

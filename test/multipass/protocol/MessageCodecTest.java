@@ -289,6 +289,34 @@ class MessageCodecTest {
         assertRejected(validReply().field(REPLY_RECORD, twice).bytes(), "key 'name' given twice");
     }
 
+    @Test
+    void aRequestMayCarryUpToTheFieldCap() throws ProtocolException {
+        Body body = validRequest();
+        for (int i = 2; i < MessageCodec.MAX_REQUEST_FIELDS; i++) {
+            body.string(REQUEST_ARG, "");
+        }
+        Request request = (Request) MessageCodec.decode(body.bytes());
+        assertEquals(MessageCodec.MAX_REQUEST_FIELDS - 2, request.args().size());
+    }
+
+    @Test
+    void aRequestWithMoreFieldsThanTheCapIsRejected() {
+        Body body = validRequest();
+        for (int i = 2; i <= MessageCodec.MAX_REQUEST_FIELDS; i++) {
+            body.string(REQUEST_ARG, "");
+        }
+        assertRejected(body.bytes(), "more than " + MessageCodec.MAX_REQUEST_FIELDS + " fields in one message");
+    }
+
+    @Test
+    void aReplyIsNotBoundByTheRequestFieldCap() throws ProtocolException {
+        Body body = validReply();
+        for (int i = 0; i < 2 * MessageCodec.MAX_REQUEST_FIELDS; i++) {
+            body.field(REPLY_RECORD, Body.pair("name", "i" + i));
+        }
+        assertEquals(2 * MessageCodec.MAX_REQUEST_FIELDS, ((Reply) MessageCodec.decode(body.bytes())).records().size());
+    }
+
     private static Body validRequest() {
         return new Body(VERSION, TYPE_REQUEST).string(REQUEST_COMMAND, "list").u8Field(REQUEST_VERBOSITY, 0);
     }

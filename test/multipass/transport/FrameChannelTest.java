@@ -119,6 +119,20 @@ class FrameChannelTest {
     }
 
     @Test
+    void aCallerCanAskForASmallerLimit() throws Exception {
+        server.tls().write(ByteBuffer.allocate(4 + 1001).putInt(1001).flip());
+        ProtocolException e = assertThrows(ProtocolException.class, () -> client.receiveBody(1000));
+        assertEquals("invalid frame length 1001 (must be 1 to 1000)", e.getMessage());
+    }
+
+    @Test
+    void aFrameAtTheSmallerLimitIsTaken() throws Exception {
+        byte[] body = new byte[1000];
+        server.tls().write(ByteBuffer.allocate(4 + 1000).putInt(1000).put(body).flip());
+        assertArrayEquals(body, client.receiveBody(1000));
+    }
+
+    @Test
     void aBodyCutShortByACleanCloseIsAProtocolError() throws Exception {
         server.tls().write(ByteBuffer.allocate(4 + 10).putInt(100).flip());
         server.close();
