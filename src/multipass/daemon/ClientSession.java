@@ -32,7 +32,7 @@ final class ClientSession implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
 
     private final SocketChannel channel;
-    private final Endpoint endpoint;
+    private final Peer.Credentials credentials;
     private final TlsContexts tls;
     private final RequestRouter router;
     private final ScheduledExecutorService watchdog;
@@ -42,13 +42,14 @@ final class ClientSession implements Runnable {
     private final Runnable onClose;
 
     /**
+     * @param credentials     the peer's kernel credentials, null where the transport has none (TCP)
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */
-    ClientSession(SocketChannel channel, Endpoint endpoint, TlsContexts tls, RequestRouter router,
+    ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router,
                   ScheduledExecutorService watchdog, Limits limits, Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
-        this.endpoint = endpoint;
+        this.credentials = credentials;
         this.tls = tls;
         this.router = router;
         this.watchdog = watchdog;
@@ -62,7 +63,6 @@ final class ClientSession implements Runnable {
     public void run() {
         boolean handshaking = true;
         try (channel) {
-            Peer.Credentials credentials = endpoint.credentials(channel);
             TlsChannel connection = new TlsChannel(channel, tls.newEngine());
             ScheduledFuture<?> timeout = deadline(handshakeMillis, "did not finish its TLS handshake");
             if (timeout == null) {

@@ -4,6 +4,7 @@ import multipass.auth.AdminPolicy;
 import multipass.auth.AuthThrottle;
 import multipass.auth.HashGate;
 import multipass.auth.Limits;
+import multipass.auth.Peer;
 import multipass.instances.InventoryBackend;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
@@ -26,8 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The running daemon: owns the endpoint, the TLS identity, the trust store, the settings and
@@ -51,9 +50,7 @@ public final class Daemon implements AutoCloseable {
     private final Limits limits;
     private final FileLockHandle dataDirLock;
     private final ScheduledExecutorService watchdog;
-    private final AtomicInteger connections = new AtomicInteger();
-    /** One permit per connection that may be in its TLS handshake at once. */
-    private final Semaphore handshakeSlots;
+    private final ConnectionQuotas quotas;
     private volatile boolean closing;
 
     private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock) {
@@ -63,7 +60,7 @@ public final class Daemon implements AutoCloseable {
         this.limits = limits;
         this.dataDirLock = dataDirLock;
         this.watchdog = newWatchdog();
-        this.handshakeSlots = new Semaphore(limits.maxPendingHandshakes());
+        this.quotas = new ConnectionQuotas(limits);
     }
 
     /**
@@ -146,66 +143,49 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Accepts and serves connections until {@link #close()}. A connection is accepted only when
-     * a handshake slot is free: while {@code max_pending_handshakes} connections are in their
-     * handshake (each for at most the handshake grace time), new ones wait in the listen
-     * backlog, so a burst of clients is served a little later instead of being turned away.
+     * Accepts and serves connections until {@link #close()}, within the caps of
+     * {@link ConnectionQuotas}: a connection is accepted only when a handshake slot is free (the
+     * surplus waits in the listen backlog, so a burst of clients is served a little later
+     * instead of being turned away), and refused once accepted when it would exceed the open
+     * connections, or its user's share of either.
      */
     public void serve() throws IOException {
         while (!closing) {
-            if (!takeHandshakeSlot()) {
+            if (!quotas.awaitHandshakeSlot()) {
                 return;
             }
             SocketChannel channel;
             try {
                 channel = endpoint.accept();
             } catch (ClosedChannelException e) {
-                handshakeSlots.release();
+                quotas.returnHandshakeSlot();
                 if (closing) {
                     return;
                 }
                 throw e;
             } catch (IOException | RuntimeException e) {
-                handshakeSlots.release();
+                quotas.returnHandshakeSlot();
                 throw e;
             }
-            if (!admit()) {
-                handshakeSlots.release();
+            Peer.Credentials credentials;
+            try {
+                credentials = endpoint.credentials(channel);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a connection whose peer credentials cannot be read: {0}", e.getMessage());
+                quotas.returnHandshakeSlot();
                 channel.close();
                 continue;
             }
-            ClientSession session = new ClientSession(channel, endpoint, tls, router, watchdog, limits,
-                    handshakeSlots::release, connections::decrementAndGet);
+            ConnectionQuotas.Ticket ticket = quotas.admit(credentials);
+            if (ticket == null) {
+                channel.close();
+                continue;
+            }
+            ClientSession session = new ClientSession(channel, credentials, tls, router, watchdog, limits, ticket::handshakeOver, ticket::closed);
             Thread thread = new Thread(session, "client");
             thread.setDaemon(true);
             thread.start();
         }
-    }
-
-    /** Waits for a free handshake slot; false when interrupted (the daemon is stopping). */
-    private boolean takeHandshakeSlot() {
-        if (handshakeSlots.tryAcquire()) {
-            return true;
-        }
-        LOG.log(System.Logger.Level.DEBUG, "{0} connections are in their TLS handshake; the next waits for one to finish",
-                limits.maxPendingHandshakes());
-        try {
-            handshakeSlots.acquire();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Counts a new connection in, or says why not (too many open). */
-    private boolean admit() {
-        if (connections.incrementAndGet() > limits.maxConnections()) {
-            connections.decrementAndGet();
-            LOG.log(System.Logger.Level.WARNING, "refusing a connection: {0} connections already open", limits.maxConnections());
-            return false;
-        }
-        return true;
     }
 
     /** Stops accepting, removes the socket file and the published CA. */

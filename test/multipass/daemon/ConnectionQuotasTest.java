@@ -1,0 +1,86 @@
+package multipass.daemon;
+
+import multipass.auth.Limits;
+import multipass.auth.Peer;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The connection caps: handshake slots, open connections, and one user's share of each. */
+class ConnectionQuotasTest {
+    private static final Peer.Credentials ALICE = new Peer.Credentials("alice", 1001);
+    private static final Peer.Credentials MALLORY = new Peer.Credentials("mallory", 1002);
+    private static final Peer.Credentials ROOT = new Peer.Credentials("root", 0);
+
+    private final ConnectionQuotas quotas = new ConnectionQuotas(Limits.fromSettings(Map.of("max_pending_handshakes", "8",
+            "max_pending_handshakes_per_user", "2", "max_connections", "6", "max_connections_per_user", "3")));
+
+    private ConnectionQuotas.Ticket connect(Peer.Credentials credentials) {
+        assertTrue(quotas.awaitHandshakeSlot());
+        return quotas.admit(credentials);
+    }
+
+    @Test
+    void oneUserHoldsAtMostItsShareOfTheHandshakeSlots() {
+        assertNotNull(connect(MALLORY));
+        assertNotNull(connect(MALLORY));
+        assertNull(connect(MALLORY), "a third handshake of the same user is refused");
+        assertEquals(6, quotas.freeHandshakeSlots(), "the refused connection's slot was given back");
+        assertNotNull(connect(ALICE), "another user still gets in");
+    }
+
+    @Test
+    void aFinishedHandshakeFreesTheUsersShare() {
+        ConnectionQuotas.Ticket first = connect(MALLORY);
+        connect(MALLORY);
+        first.handshakeOver();
+        assertNotNull(connect(MALLORY));
+        assertEquals(6, quotas.freeHandshakeSlots());
+    }
+
+    @Test
+    void oneUserHoldsAtMostItsShareOfTheConnections() {
+        for (int i = 0; i < 3; i++) {
+            connect(MALLORY).handshakeOver();
+        }
+        assertNull(connect(MALLORY), "a fourth open connection of the same user is refused");
+        assertNotNull(connect(ALICE));
+        assertEquals(4, quotas.open());
+    }
+
+    @Test
+    void openConnectionsAreCappedForEveryone() {
+        for (int i = 0; i < 6; i++) {
+            assertNotNull(connect(i % 2 == 0 ? ROOT : null), "root and TCP peers have no share, only the totals");
+        }
+        assertNull(connect(ROOT), "the seventh connection exceeds max_connections");
+        assertEquals(6, quotas.open());
+    }
+
+    @Test
+    void rootAndUnknownPeersAreNotHeldToAShare() {
+        for (int i = 0; i < 3; i++) {
+            assertNotNull(connect(ROOT));
+            assertNotNull(connect(null));
+        }
+        assertEquals(2, quotas.freeHandshakeSlots(), "six handshakes going on, of one user and of none, beyond either share of 2");
+    }
+
+    @Test
+    void eachStepCountsOnceAndClosingEndsTheHandshakeToo() {
+        ConnectionQuotas.Ticket ticket = connect(MALLORY);
+        ticket.closed();
+        ticket.closed();
+        ticket.handshakeOver();
+        assertEquals(8, quotas.freeHandshakeSlots());
+        assertEquals(0, quotas.open());
+        for (int i = 0; i < 2; i++) {
+            assertNotNull(connect(MALLORY), "mallory's share is whole again");
+        }
+    }
+}
