@@ -13,6 +13,7 @@ import multipass.tls.IdentityException;
 import multipass.tls.PublishedAuthority;
 import multipass.tls.TlsContexts;
 import multipass.transport.FrameChannel;
+import multipass.transport.HandshakeCutShortException;
 import multipass.transport.TlsChannel;
 
 import javax.net.ssl.SSLException;
@@ -76,6 +77,12 @@ final class DaemonConnection implements AutoCloseable {
         } catch (IdentityException e) {
             closeQuietly(channel);
             throw new ClientFailure(e.getMessage(), null, e);
+        } catch (HandshakeCutShortException e) {
+            closeQuietly(channel);
+            identityOrFailure(identity);
+            throw new ClientFailure("the daemon at '" + address + "' closed the connection before the TLS handshake was over",
+                    "It may be refusing new connections for now: too many are open, or too many of this user's (its log says which)."
+                            + " Try again in a moment.", e);
         } catch (SSLException e) {
             closeQuietly(channel);
             identityOrFailure(identity);

@@ -52,7 +52,10 @@ public final class TlsChannel implements AutoCloseable {
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
     }
 
-    /** Runs the full handshake; throws if the peer fails it or vanishes before it completes. */
+    /**
+     * Runs the full handshake; throws if the peer fails it, or a {@link HandshakeCutShortException}
+     * if the connection ends before it completes.
+     */
     public void handshake() throws IOException {
         engine.beginHandshake();
         HandshakeStatus status = engine.getHandshakeStatus();
@@ -62,7 +65,9 @@ public final class TlsChannel implements AutoCloseable {
             }
         } catch (SSLException e) {
             sendAlert();
-            throw e;
+            throw inboundDone ? new HandshakeCutShortException(e) : e;
+        } catch (IOException e) {
+            throw new HandshakeCutShortException(e); // writing failed: the peer is gone
         }
     }
 

@@ -1,5 +1,6 @@
 package multipass.daemon;
 
+import multipass.cli.CliRunner;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
@@ -39,6 +40,21 @@ class HandshakeSlotsTest {
             }
             // The slot came free because the silent connection's handshake deadline closed it.
             assertEquals(-1, silent.read(ByteBuffer.allocate(64)), "the silent connection was closed by the daemon");
+        }
+    }
+
+    @Test
+    void aClientTheDaemonTurnsAwayIsToldSoAndWhatToDo() throws Exception {
+        DaemonConfig.writeLimits(dir.resolve("data"), "max_connections=1");
+        try (TestDaemon daemon = TestDaemon.start(dir); SocketChannel held = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            held.connect(daemon.address().socketAddress()); // the one connection the daemon takes
+            CliRunner cli = new CliRunner(daemon.address(), dir.resolve("identity"));
+            String problem = "list failed: the daemon at '" + daemon.address() + "' closed the connection before the TLS handshake was over\n";
+            CliRunner.Result result = cli.run("list");
+            assertEquals(2, result.exit());
+            assertEquals(problem, result.err());
+            assertEquals(problem + "It may be refusing new connections for now: too many are open, or too many of this user's (its log says"
+                    + " which). Try again in a moment.\n", cli.run("list", "-v").err());
         }
     }
 }
