@@ -41,8 +41,13 @@ public final class PublishedAuthority {
         return dir.resolve("tcp-" + port + ".ca.pem");
     }
 
-    /** Writes {@code ca} to {@code path} atomically, world-readable. */
+    /**
+     * Writes {@code ca} to {@code path} atomically, world-readable, after deleting the temporary
+     * files a daemon killed while publishing there left beside it. Only the daemon that owns the
+     * address (it has bound the socket or port) publishes there, so no write is in progress.
+     */
     public static void publish(Path path, X509Certificate ca) throws IOException {
+        AtomicFile.removeLeftovers(path);
         try {
             AtomicFile.write(path, Pem.encode(Pem.CERTIFICATE, ca.getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.WORLD_READABLE);
         } catch (CertificateEncodingException e) {
