@@ -18,13 +18,16 @@ import java.util.concurrent.Semaphore;
  */
 final class ConnectionQuotas {
     private static final System.Logger LOG = System.getLogger(ConnectionQuotas.class.getName());
-    private static final long ROOT = 0;
 
     private final Limits limits;
     private final Semaphore handshakeSlots;
     private int open;
-    /** Per uid: connections in their handshake, and open connections. Guarded by {@code this}. */
-    private final Map<Long, int[]> perUser = new HashMap<>();
+    /**
+     * Per user name (as the kernel's credentials give it, so that users the daemon cannot look
+     * up, from a directory service say, count too): connections in their handshake, and open
+     * connections. Guarded by {@code this}.
+     */
+    private final Map<String, int[]> perUser = new HashMap<>();
 
     ConnectionQuotas(Limits limits) {
         this.limits = limits;
@@ -66,13 +69,13 @@ final class ConnectionQuotas {
             return null;
         }
         open++;
-        Long uid = counted(credentials) ? credentials.uid() : null;
-        if (uid != null) {
-            int[] counts = perUser.computeIfAbsent(uid, u -> new int[2]);
+        String user = counted(credentials) ? credentials.user() : null;
+        if (user != null) {
+            int[] counts = perUser.computeIfAbsent(user, u -> new int[2]);
             counts[0]++;
             counts[1]++;
         }
-        return new Ticket(uid);
+        return new Ticket(user);
     }
 
     /** Why a connection from {@code credentials} must be refused now, or null. */
@@ -83,7 +86,7 @@ final class ConnectionQuotas {
         if (!counted(credentials)) {
             return null;
         }
-        int[] counts = perUser.getOrDefault(credentials.uid(), new int[2]);
+        int[] counts = perUser.getOrDefault(credentials.user(), new int[2]);
         if (counts[0] >= limits.maxPendingHandshakesPerUser()) {
             return "this user has " + counts[0] + " connections in their TLS handshake already (max_pending_handshakes_per_user)";
         }
@@ -94,7 +97,7 @@ final class ConnectionQuotas {
     }
 
     private static boolean counted(Peer.Credentials credentials) {
-        return credentials != null && credentials.uid() >= 0 && credentials.uid() != ROOT;
+        return credentials != null && credentials.uid() != 0 && !credentials.user().equals("root");
     }
 
     /** Open connections now. */
@@ -107,38 +110,38 @@ final class ConnectionQuotas {
         return handshakeSlots.availablePermits();
     }
 
-    private synchronized void handshakeOver(Long uid) {
+    private synchronized void handshakeOver(String user) {
         handshakeSlots.release();
-        if (uid != null) {
-            perUser.get(uid)[0]--;
+        if (user != null) {
+            perUser.get(user)[0]--;
         }
     }
 
-    private synchronized void closed(Long uid) {
+    private synchronized void closed(String user) {
         open--;
-        if (uid != null) {
-            int[] counts = perUser.get(uid);
+        if (user != null) {
+            int[] counts = perUser.get(user);
             if (--counts[1] == 0) {
-                perUser.remove(uid);
+                perUser.remove(user);
             }
         }
     }
 
     /** One admitted connection's share of the counts; each step counts once however often it is called. */
     final class Ticket {
-        private final Long uid;
+        private final String user;
         private boolean handshaking = true;
         private boolean open = true;
 
-        private Ticket(Long uid) {
-            this.uid = uid;
+        private Ticket(String user) {
+            this.user = user;
         }
 
         /** The handshake ended, successfully or not: its slot is free. */
         synchronized void handshakeOver() {
             if (handshaking) {
                 handshaking = false;
-                ConnectionQuotas.this.handshakeOver(uid);
+                ConnectionQuotas.this.handshakeOver(user);
             }
         }
 
@@ -147,7 +150,7 @@ final class ConnectionQuotas {
             handshakeOver();
             if (open) {
                 open = false;
-                ConnectionQuotas.this.closed(uid);
+                ConnectionQuotas.this.closed(user);
             }
         }
     }
