@@ -60,14 +60,22 @@ final class ConnectionQuotas {
      * not say, as on TCP), holding the handshake slot awaited for it; or, when a cap is reached,
      * logs why, gives the slot back and returns null: the caller closes the connection.
      */
-    synchronized Ticket admit(Peer.Credentials credentials) {
-        String refusal = refusal(credentials);
-        if (refusal != null) {
-            handshakeSlots.release();
-            LOG.log(System.Logger.Level.WARNING, "refusing a connection{0}: {1}",
-                    credentials == null ? "" : " from " + credentials.user() + " (uid " + Long.toString(credentials.uid()) + ")", refusal);
-            return null;
+    Ticket admit(Peer.Credentials credentials) {
+        String refusal;
+        synchronized (this) {
+            refusal = refusal(credentials);
+            if (refusal == null) {
+                return count(credentials);
+            }
         }
+        handshakeSlots.release();
+        LOG.log(System.Logger.Level.WARNING, "refusing a connection{0}: {1}",
+                credentials == null ? "" : " from " + credentials.user() + " (uid " + Long.toString(credentials.uid()) + ")", refusal);
+        return null;
+    }
+
+    /** Counts in an admitted connection; call holding this object's lock. */
+    private Ticket count(Peer.Credentials credentials) {
         open++;
         String user = counted(credentials) ? credentials.user() : null;
         if (user != null) {
@@ -78,7 +86,7 @@ final class ConnectionQuotas {
         return new Ticket(user);
     }
 
-    /** Why a connection from {@code credentials} must be refused now, or null. */
+    /** Why a connection from {@code credentials} must be refused now, or null; call holding this object's lock. */
     private String refusal(Peer.Credentials credentials) {
         if (open >= limits.maxConnections()) {
             return limits.maxConnections() + " connections already open";
