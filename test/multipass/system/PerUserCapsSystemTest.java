@@ -70,9 +70,12 @@ class PerUserCapsSystemTest {
         assertTrue(hog.waitFor(60, TimeUnit.SECONDS), "mallory's program ends once told to");
     }
 
-    /** Runs {@link HoldConnections} from its source file as {@code user}. */
+    /**
+     * Runs {@link HoldConnections} from its source file as {@code user}. The file goes into a
+     * tree that matches its package, as the source launcher of JDK 22 and later requires.
+     */
     private Process startHog(User user, Path socket, int count) throws IOException {
-        Path source = sandbox.shared.resolve("HoldConnections.java");
+        Path source = Files.createDirectories(sandbox.shared.resolve(Path.of("multipass", "system"))).resolve("HoldConnections.java");
         Files.copy(Path.of("test", "multipass", "system", "HoldConnections.java"), source);
         Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r--r--"));
         return new ProcessBuilder(List.of(sandbox.runuser.toString(), "-u", user.name(), "--", "env", "-i", "PATH=/usr/bin:/bin",
@@ -80,9 +83,12 @@ class PerUserCapsSystemTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    private static String firstLine(Process process) throws IOException {
+    private static String firstLine(Process process) throws IOException, InterruptedException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = reader.readLine();
-        return line == null ? "(no output; exit " + (process.isAlive() ? "none yet" : process.exitValue()) + ")" : line;
+        if (line != null) {
+            return line;
+        }
+        return "(no output; " + (process.waitFor(10, TimeUnit.SECONDS) ? "exit " + process.exitValue() : "still running") + ", its errors are above)";
     }
 }
