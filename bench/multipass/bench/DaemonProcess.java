@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real daemon, started from the jar in a JVM of its own ({@code java [jvm options] -jar
@@ -127,10 +129,17 @@ final class DaemonProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
     }
 
-    /** How many lines of the daemon's log so far contain {@code text}. */
-    long logLinesContaining(String text) throws IOException {
+    /**
+     * Connections the daemon refused so far, from its log: each {@code refusing a connection}
+     * line, plus the refusals it says were not logged since the previous such line.
+     */
+    long connectionsRefused() throws IOException {
+        Pattern skipped = Pattern.compile("; ([0-9]+) more refused for this reason");
         try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(line -> line.contains(text)).count();
+            return lines.filter(line -> line.contains("refusing a connection")).mapToLong(line -> {
+                Matcher matcher = skipped.matcher(line);
+                return 1 + (matcher.find() ? Long.parseLong(matcher.group(1)) : 0);
+            }).sum();
         }
     }
 

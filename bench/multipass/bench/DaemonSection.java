@@ -47,7 +47,7 @@ final class DaemonSection {
         table.note("of every handshake is paid from the daemon's CPU budget: daemon-bound/s = CPUs x 1000 / daemon CPU ms per op,");
         table.note("the rate the daemon could sustain with the machine to itself (CPU time from /proc, all threads, GC and JIT included).");
         table.note("failed: client-side failures (connection refused or broken; the client retries after 5-50 ms); refused: the");
-        table.note("daemon's 'refusing a connection' log lines (max_connections=1024 reached; beyond max_pending_handshakes=64 connections wait).");
+        table.note("connections the daemon refused, from its log (max_connections=1024 reached; beyond max_pending_handshakes=64 connections wait; the daemon logs a refusal at most once a minute per reason, with the count of the rest, so this is a lower bound).");
     }
 
     private static void row(Table table, Load.Result r) {

@@ -49,7 +49,7 @@ final class Load {
      * @param perSecond  completed operations in each one-second interval of the window
      * @param latencyMs  latency of each operation completed in the window, in milliseconds
      * @param failures   refused connections, error replies and broken connections, whole run
-     * @param refusedLog the daemon's "refusing a connection" log lines during the run
+     * @param refusedLog the connections the daemon refused during the run, from its log
      * @param peak       the daemon's largest resident set and thread count seen during the run
      * @param cpu        CPU time per operation in the window, of the daemon and of this (client) JVM
      */
@@ -140,7 +140,7 @@ final class Load {
 
     private Result run(int clients, double warmupSeconds, double windowSeconds, CountDownLatch ready, Body body)
             throws IOException, InterruptedException {
-        long refusedBefore = daemon.logLinesContaining("refusing a connection");
+        long refusedBefore = daemon.connectionsRefused();
         List<Recorder> recorders = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
@@ -177,7 +177,7 @@ final class Load {
         for (Thread thread : threads) {
             thread.join(30_000);
         }
-        return summarise(clients, recorders, windowStart, windowEnd, daemon.logLinesContaining("refusing a connection") - refusedBefore,
+        return summarise(clients, recorders, windowStart, windowEnd, daemon.connectionsRefused() - refusedBefore,
                 peak, cpuUsed);
     }
 

@@ -3,6 +3,7 @@ package multipass.daemon;
 import multipass.auth.Limits;
 import multipass.auth.Peer;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -14,12 +15,15 @@ import java.util.concurrent.Semaphore;
  * kernel names the peer (Unix sockets), one local user may hold at most
  * {@code max_pending_handshakes_per_user} of the handshake slots and
  * {@code max_connections_per_user} of the connections, so that no single user can keep the
- * others out; root is not counted, since it can stop the daemon anyway. Thread-safe.
+ * others out; root is not counted, since it can stop the daemon anyway. Refusals are logged
+ * through a {@link LogThrottle}: a flood of them makes one line a minute per user and reason.
+ * Thread-safe.
  */
 final class ConnectionQuotas {
     private static final System.Logger LOG = System.getLogger(ConnectionQuotas.class.getName());
 
     private final Limits limits;
+    private final LogThrottle refusalLog;
     private final Semaphore handshakeSlots;
     private int open;
     /**
@@ -29,8 +33,9 @@ final class ConnectionQuotas {
      */
     private final Map<String, int[]> perUser = new HashMap<>();
 
-    ConnectionQuotas(Limits limits) {
+    ConnectionQuotas(Limits limits, Clock clock) {
         this.limits = limits;
+        this.refusalLog = new LogThrottle(clock);
         this.handshakeSlots = new Semaphore(limits.maxPendingHandshakes());
     }
 
@@ -61,7 +66,7 @@ final class ConnectionQuotas {
      * logs why, gives the slot back and returns null: the caller closes the connection.
      */
     Ticket admit(Peer.Credentials credentials) {
-        String refusal;
+        Refusal refusal;
         synchronized (this) {
             refusal = refusal(credentials);
             if (refusal == null) {
@@ -69,9 +74,17 @@ final class ConnectionQuotas {
             }
         }
         handshakeSlots.release();
-        LOG.log(System.Logger.Level.WARNING, "refusing a connection{0}: {1}",
-                credentials == null ? "" : " from " + credentials.user() + " (uid " + Long.toString(credentials.uid()) + ")", refusal);
+        String from = credentials == null ? "" : " from " + credentials.user() + " (uid " + Long.toString(credentials.uid()) + ")";
+        int skipped = refusalLog.occurrence(from + " " + refusal.limit());
+        if (skipped != LogThrottle.NOT_NOW) {
+            LOG.log(System.Logger.Level.WARNING, "refusing a connection{0}: {1} ({2}){3}", from, refusal.why(), refusal.limit(),
+                    skipped == 0 ? "" : "; " + skipped + " more refused for this reason since the last such line");
+        }
         return null;
+    }
+
+    /** Why a connection is refused, and the {@code [Limits]} key that caps it. */
+    private record Refusal(String why, String limit) {
     }
 
     /** Counts in an admitted connection; call holding this object's lock. */
@@ -87,19 +100,19 @@ final class ConnectionQuotas {
     }
 
     /** Why a connection from {@code credentials} must be refused now, or null; call holding this object's lock. */
-    private String refusal(Peer.Credentials credentials) {
+    private Refusal refusal(Peer.Credentials credentials) {
         if (open >= limits.maxConnections()) {
-            return limits.maxConnections() + " connections already open";
+            return new Refusal(limits.maxConnections() + " connections already open", "max_connections");
         }
         if (!counted(credentials)) {
             return null;
         }
         int[] counts = perUser.getOrDefault(credentials.user(), new int[2]);
         if (counts[0] >= limits.maxPendingHandshakesPerUser()) {
-            return "this user has " + counts[0] + " connections in their TLS handshake already (max_pending_handshakes_per_user)";
+            return new Refusal("this user has " + counts[0] + " connections in their TLS handshake already", "max_pending_handshakes_per_user");
         }
         if (counts[1] >= limits.maxConnectionsPerUser()) {
-            return "this user has " + counts[1] + " connections open already (max_connections_per_user)";
+            return new Refusal("this user has " + counts[1] + " connections open already", "max_connections_per_user");
         }
         return null;
     }

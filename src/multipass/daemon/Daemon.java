@@ -53,14 +53,14 @@ public final class Daemon implements AutoCloseable {
     private final ConnectionQuotas quotas;
     private volatile boolean closing;
 
-    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock) {
+    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock, Clock clock) {
         this.endpoint = endpoint;
         this.tls = tls;
         this.router = router;
         this.limits = limits;
         this.dataDirLock = dataDirLock;
         this.watchdog = newWatchdog();
-        this.quotas = new ConnectionQuotas(limits);
+        this.quotas = new ConnectionQuotas(limits, clock);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class Daemon implements AutoCloseable {
                     new RefusalAudit(clock), instances);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.entries().size(), adminGroup == null ? "none" : adminGroup);
-            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock);
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock, clock);
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
             release(lock);
             throw new StartupException(e.getMessage(), e);

@@ -4,6 +4,7 @@ import multipass.auth.Limits;
 import multipass.auth.Peer;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +19,7 @@ class ConnectionQuotasTest {
     private static final Peer.Credentials ROOT = new Peer.Credentials("root", 0);
 
     private final ConnectionQuotas quotas = new ConnectionQuotas(Limits.fromSettings(Map.of("max_pending_handshakes", "8",
-            "max_pending_handshakes_per_user", "2", "max_connections", "6", "max_connections_per_user", "3")));
+            "max_pending_handshakes_per_user", "2", "max_connections", "6", "max_connections_per_user", "3")), Clock.systemUTC());
 
     private ConnectionQuotas.Ticket connect(Peer.Credentials credentials) {
         assertTrue(quotas.awaitHandshakeSlot());
