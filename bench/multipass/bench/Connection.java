@@ -1,8 +1,6 @@
 package multipass.bench;
 
 import multipass.platform.Address;
-import multipass.protocol.LogLine;
-import multipass.protocol.Message;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.tls.Identity;
@@ -52,18 +50,7 @@ final class Connection implements AutoCloseable {
     /** Sends {@code request} and returns the reply, skipping any log lines before it. */
     Reply call(Request request) throws IOException {
         frames.send(request);
-        while (true) {
-            Message message = frames.receive();
-            if (message == null) {
-                throw new IOException("the daemon closed the connection without replying");
-            }
-            if (message instanceof Reply) {
-                return (Reply) message;
-            }
-            if (!(message instanceof LogLine)) {
-                throw new IOException("unexpected message from the daemon: " + message);
-            }
-        }
+        return frames.receiveReply(line -> { });
     }
 
     @Override

@@ -3,8 +3,6 @@ package multipass.cli;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
 import multipass.protocol.LogLine;
-import multipass.protocol.Message;
-import multipass.protocol.ProtocolException;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.tls.ClientIdentity;
@@ -17,6 +15,7 @@ import multipass.transport.HandshakeCutShortException;
 import multipass.transport.TlsChannel;
 
 import javax.net.ssl.SSLException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
@@ -122,19 +121,9 @@ final class DaemonConnection implements AutoCloseable {
     Reply call(Request request, Consumer<LogLine> logs) throws ClientFailure {
         try {
             frames.send(request);
-            while (true) {
-                Message message = frames.receive();
-                if (message == null) {
-                    throw new ClientFailure("the daemon closed the connection without replying", null, null);
-                }
-                if (message instanceof LogLine) {
-                    logs.accept((LogLine) message);
-                } else if (message instanceof Reply) {
-                    return (Reply) message;
-                } else {
-                    throw new ProtocolException("the daemon sent a request message");
-                }
-            }
+            return frames.receiveReply(logs);
+        } catch (EOFException e) {
+            throw new ClientFailure(e.getMessage(), null, e);
         } catch (IOException e) {
             throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
         }

@@ -1,12 +1,15 @@
 package multipass.transport;
 
+import multipass.protocol.LogLine;
 import multipass.protocol.Message;
 import multipass.protocol.MessageCodec;
 import multipass.protocol.ProtocolException;
+import multipass.protocol.Reply;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * Length-prefixed message frames over a {@link TlsChannel}: a 4-byte big-endian length
@@ -95,6 +98,27 @@ public final class FrameChannel implements AutoCloseable {
     public Message receive() throws IOException {
         byte[] body = receiveBody();
         return body == null ? null : MessageCodec.decode(body);
+    }
+
+    /**
+     * Receives the reply to a request sent, passing the log lines the daemon streams before it to
+     * {@code logs}. The end of the stream first is an {@link EOFException}; any other message, a
+     * {@link ProtocolException}.
+     */
+    public Reply receiveReply(Consumer<LogLine> logs) throws IOException {
+        while (true) {
+            Message message = receive();
+            if (message == null) {
+                throw new EOFException("the daemon closed the connection without replying");
+            }
+            if (message instanceof Reply) {
+                return (Reply) message;
+            }
+            if (!(message instanceof LogLine)) {
+                throw new ProtocolException("the daemon sent a " + message.getClass().getSimpleName() + " message, not a reply");
+            }
+            logs.accept((LogLine) message);
+        }
     }
 
     @Override

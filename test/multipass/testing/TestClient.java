@@ -1,7 +1,6 @@
 package multipass.testing;
 
 import multipass.platform.Address;
-import multipass.protocol.LogLine;
 import multipass.protocol.Message;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
@@ -72,18 +71,7 @@ public final class TestClient implements AutoCloseable {
 
     /** The next reply, skipping log lines; end of stream first is an {@link EOFException}. */
     public Reply nextReply() throws IOException {
-        while (true) {
-            Message message = frames.receive();
-            if (message == null) {
-                throw new EOFException("the daemon closed the connection without replying");
-            }
-            if (message instanceof Reply) {
-                return (Reply) message;
-            }
-            if (!(message instanceof LogLine)) {
-                throw new IOException("the daemon sent a " + message.getClass().getSimpleName());
-            }
-        }
+        return frames.receiveReply(line -> { });
     }
 
     /** The next message; null when the daemon closed the connection cleanly. */

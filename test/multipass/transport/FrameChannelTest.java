@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +78,32 @@ class FrameChannelTest {
         server.send(reply);
         assertEquals(line, client.receive());
         assertEquals(reply, client.receive());
+    }
+
+    @Test
+    void theReplyComesAfterTheLogLinesStreamedBeforeIt() throws Exception {
+        LogLine first = new LogLine(LogLevel.INFO, "holding the attempt");
+        LogLine second = new LogLine(LogLevel.DEBUG, "checking the passphrase");
+        server.send(first);
+        server.send(second);
+        server.send(Reply.ok());
+        List<LogLine> logs = new ArrayList<>();
+        assertEquals(Reply.ok(), client.receiveReply(logs::add));
+        assertEquals(List.of(first, second), logs);
+    }
+
+    @Test
+    void aRequestWhereTheReplyShouldBeIsAProtocolError() throws Exception {
+        server.send(Request.of("list", 0));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> client.receiveReply(line -> { }));
+        assertEquals("the daemon sent a Request message, not a reply", e.getMessage());
+    }
+
+    @Test
+    void theEndOfTheStreamBeforeTheReplyIsAnEndOfFile() throws Exception {
+        server.send(new LogLine(LogLevel.INFO, "about to go"));
+        server.close();
+        assertThrows(EOFException.class, () -> client.receiveReply(line -> { }));
     }
 
     @Test
