@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds build/multipass.jar like `make` does, for machines without make.
 # Uses $JAVA_HOME/bin/{javac,jar} when JAVA_HOME is set, else javac and jar on PATH.
 # Always compiles everything (no incremental build).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Usage: copy-resources.sh SRC_DIR DEST_DIR
 # Copies every non-Java file under SRC_DIR to the same relative path under DEST_DIR
 # (resources that the code loads from the class path). Used by the Makefile and build.sh.

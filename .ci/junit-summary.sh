@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Usage: junit-summary.sh REPORTS_DIR LAUNCHER_EXIT_STATUS
 # Reads the JUnit console launcher's legacy XML reports (REPORTS_DIR/TEST-*.xml, one per
 # engine), prints the skipped count, then as the last line "N passed, N failed", and exits

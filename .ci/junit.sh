@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Prints the path of a JUnit 5 console launcher jar (junit-platform-console-standalone),
 # obtaining one when missing. Used by `make test`; everything but the path goes to stderr.
 #

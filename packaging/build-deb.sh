@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Usage: build-deb.sh VERSION STAGING OUTPUT.deb
 # Builds the Debian package with plain dpkg-deb (no debhelper) from a tree that
 # `make install DESTDIR=STAGING PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system NO_CDS=1`

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Launcher of multipass-java, installed by `make install` twice from this one template:
 # as bin/multipass (ROLE client) and as sbin/multipassd (ROLE daemon).
 #

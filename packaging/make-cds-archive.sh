@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make-cds-archive: (re)makes PREFIX/lib/multipass/client.jsa, the AppCDS archive that the
 # `multipass` launcher hands to the JVM. Installed as PREFIX/lib/multipass/make-cds-archive;
 # run by `make install` (when DESTDIR is empty) and by the Debian package's postinst (also

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass;
 
 /** The product version shared by the CLI and the daemon. */

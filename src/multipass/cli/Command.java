@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
 /** One CLI command: its user-facing shape and what it does. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
 /** The CLI's exit codes, as Multipass documents them. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass.protocol;
 
 /** One daemon log line streamed to the client while its request is served. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass.protocol;
 
 /** A peer that speaks another version of the protocol; the message says which. */

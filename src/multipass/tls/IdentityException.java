@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass.tls;
 
 /** A TLS identity (key and certificate) that cannot be loaded, generated or stored. */

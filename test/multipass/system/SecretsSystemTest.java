@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass.system;
 
 import multipass.system.ThrowAwayUsers.User;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package multipass.system;
 
 /** The user-visible strings the system tests expect, verbatim from SPEC.md (section noted). */
