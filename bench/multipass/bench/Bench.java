@@ -2,11 +2,9 @@
 package multipass.bench;
 
 import multipass.auth.PassphraseHash;
-import multipass.platform.Address;
 import multipass.tls.ClientIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
-import multipass.tls.PublishedAuthority;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +22,9 @@ import java.util.concurrent.ExecutionException;
  * {@code make bench}: starts a real daemon from the jar in a throw-away workspace, trusts the
  * bench's CLI identity (first client), then measures, in this order, the CLI's cold round trip,
  * the daemon's throughput and latency under load, the trusted client's latency under a
- * guessing flood (TCP mode), and the daemon's memory; prints the table and writes it to
+ * guessing flood (TCP mode), the daemon's memory, and how the daemon scales with trusted
+ * certificates and instances ({@link ScaleSection}; {@code --scale-only} runs only that); prints
+ * the table and writes it to
  * {@code build/bench/results.txt}. Nothing here asserts: figures are for reading, not for
  * failing builds. The machine's load average is printed at the start and the end, since
  * every figure depends on what else the shared machine was doing.
@@ -64,26 +64,13 @@ public final class Bench {
         table.line("load average at start: " + loadAverage());
         System.out.println("bench: running (a few minutes); load average now " + loadAverage());
         try (Workspace workspace = Workspace.create()) {
-            CompletableFuture<List<Identity>> attackers = CompletableFuture.supplyAsync(() -> attackerIdentities(workspace));
-            Identity trusted = unixSections(workspace);
-            System.out.println("bench: guessing flood (TCP mode)");
-            AttackSection attack = new AttackSection((address, name) -> startDaemon(workspace, options.daemonJvm(), address, name),
-                    workspace.platform().daemonRendezvousDir(), trusted,
-                    new Flood(trusted, join(attackers), WRONG_PASSPHRASE, ATTEMPTS, ATTACKER_THREADS), ATTACKER_IDENTITIES, options.quick());
-            attack.run();
-            attack.report(table, ATTEMPTS);
-            table.note(String.format("one PBKDF2 check (%,d iterations) takes %.0f ms on a warm JVM here; max_concurrent_hashes=1",
-                    PassphraseHash.DEFAULT_ITERATIONS, hashMillis()));
-            if (!options.quick()) {
-                System.out.println("bench: daemon with the recommended JVM options");
-                recommendedDaemon(workspace, trusted);
+            if (options.sections() != Options.Sections.SCALE_ONLY) {
+                otherSections(workspace);
+            }
+            if (options.sections() != Options.Sections.NO_SCALE) {
+                new ScaleSection(jvm, options, workspace).run(table);
             }
         }
-        memory.settingsOf(daemonLabel(options.daemonJvm()), jvm, options.daemonJvm());
-        if (!options.quick()) {
-            memory.settingsOf(daemonLabel(MemorySection.RECOMMENDED), jvm, MemorySection.RECOMMENDED);
-        }
-        memory.report(table);
         table.line("");
         table.line("load average at end: " + loadAverage());
         String text = table.toString();
@@ -94,6 +81,34 @@ public final class Bench {
         }
         Files.writeString(out, text, StandardCharsets.UTF_8);
         System.out.println("bench: written to " + out);
+    }
+
+    /** Every section but the scale section, on one workspace. */
+    private void otherSections(Workspace workspace) throws IOException, InterruptedException {
+        CompletableFuture<List<Identity>> attackers = CompletableFuture.supplyAsync(() -> attackerIdentities(workspace));
+        Identity trusted = unixSections(workspace);
+        System.out.println("bench: guessing flood (TCP mode)");
+        AttackSection attack = new AttackSection((address, name) -> startDaemon(workspace, options.daemonJvm(), address, name),
+                workspace.platform().daemonRendezvousDir(), trusted,
+                new Flood(trusted, join(attackers), WRONG_PASSPHRASE, ATTEMPTS, ATTACKER_THREADS), ATTACKER_IDENTITIES, options.quick());
+        attack.run();
+        attack.report(table, ATTEMPTS);
+        table.note(String.format("one PBKDF2 check (%,d iterations) takes %.0f ms on a warm JVM here; max_concurrent_hashes=1",
+                PassphraseHash.DEFAULT_ITERATIONS, hashMillis()));
+        if (!options.quick()) {
+            System.out.println("bench: daemon with the recommended JVM options");
+            recommendedDaemon(workspace, trusted);
+        }
+        memorySettings();
+    }
+
+    /** The heap settings of the daemons above, and their memory figures. */
+    private void memorySettings() throws IOException, InterruptedException {
+        memory.settingsOf(daemonLabel(options.daemonJvm()), jvm, options.daemonJvm());
+        if (!options.quick()) {
+            memory.settingsOf(daemonLabel(MemorySection.RECOMMENDED), jvm, MemorySection.RECOMMENDED);
+        }
+        memory.report(table);
     }
 
     /** The sections on the Unix daemon: trust, warm-up, CLI round trips, load, memory. Returns the trusted identity. */
@@ -162,12 +177,7 @@ public final class Bench {
     }
 
     private static Connection.Target unixTarget(Workspace workspace, DaemonProcess daemon) throws IOException {
-        try {
-            return new Connection.Target(Address.parse(daemon.address()),
-                    List.of(PublishedAuthority.read(PublishedAuthority.forSocket(workspace.socket()), null)));
-        } catch (IdentityException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return Connection.Target.unix(workspace.socket(), daemon);
     }
 
     private static Identity identity(Path dir) throws IOException {

@@ -6,6 +6,7 @@ import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
+import multipass.tls.PublishedAuthority;
 import multipass.tls.TlsContexts;
 import multipass.transport.FrameChannel;
 import multipass.transport.TlsChannel;
@@ -13,6 +14,7 @@ import multipass.transport.TlsChannel;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -31,6 +33,15 @@ final class Connection implements AutoCloseable {
 
     /** Where to connect and as whom: the daemon's address and CA, and a client identity. */
     record Target(Address address, List<X509Certificate> daemonCas) {
+        /** The daemon listening on Unix socket {@code socket}, trusting the CA it published beside it. */
+        static Target unix(Path socket, DaemonProcess daemon) throws IOException {
+            try {
+                return new Target(Address.parse(daemon.address()), List.of(PublishedAuthority.read(PublishedAuthority.forSocket(socket), null)));
+            } catch (IdentityException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
         /** Connects as {@code identity} and completes the mutual TLS handshake. */
         Connection open(Identity identity) throws IOException {
             SocketChannel channel = address instanceof Address.Unix

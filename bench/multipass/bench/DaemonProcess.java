@@ -41,8 +41,14 @@ final class DaemonProcess implements AutoCloseable {
      */
     static DaemonProcess start(Jvm jvm, List<String> jvmOptions, Path jar, String address, Workspace workspace, String name)
             throws IOException {
+        return start(jvm, jvmOptions, jar, address, workspace.dataDir(), workspace, name);
+    }
+
+    /** As {@link #start(Jvm, List, Path, String, Workspace, String)}, on data dir {@code dataDir}. */
+    static DaemonProcess start(Jvm jvm, List<String> jvmOptions, Path jar, String address, Path dataDir, Workspace workspace, String name)
+            throws IOException {
         List<String> command = new ArrayList<>(jvm.command(jvmOptions));
-        command.addAll(List.of("-jar", jar.toString(), "daemon", "--address", address, "--data-dir", workspace.dataDir().toString()));
+        command.addAll(List.of("-jar", jar.toString(), "daemon", "--address", address, "--data-dir", dataDir.toString()));
         Path log = workspace.root().resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();

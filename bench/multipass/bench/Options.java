@@ -19,9 +19,17 @@ import java.util.List;
  *   --jvm-variants        also time list under JVM option variants (CDS off, AppCDS, C1,
  *                         Serial GC, and the launcher's options by hand)
  *   --quick               fewer runs and shorter windows, to try the bench out
+ *   --scale-only          run only the scale section (trusted certificates and instances)
+ *   --no-scale            run every section but the scale section
+ *   --scale-jvm OPTS      run the scale section again with these daemon JVM options
+ *                         (space-separated; may be given several times)
  * </pre>
  */
-record Options(Path jar, Path classes, Path out, Path launcher, List<String> daemonJvm, boolean jvmVariants, boolean quick) {
+record Options(Path jar, Path classes, Path out, Path launcher, List<String> daemonJvm, boolean jvmVariants, boolean quick,
+               Sections sections, List<List<String>> scaleJvm) {
+    /** Which sections run: all, only the scale section, or all but it. */
+    enum Sections { ALL, SCALE_ONLY, NO_SCALE }
+
     /** Where the launcher may be: installed by {@code make bench} under build/bench/prefix, or built in place. */
     static final List<Path> LAUNCHER_CANDIDATES = List.of(Path.of("build", "bench", "prefix", "bin", "multipass"),
             Path.of("build", "bin", "multipass"), Path.of("packaging", "multipass"));
@@ -34,6 +42,8 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
         List<String> daemonJvm = List.of();
         boolean variants = false;
         boolean quick = false;
+        Sections sections = Sections.ALL;
+        List<List<String>> scaleJvm = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(value(args, ++i));
@@ -43,6 +53,9 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
                 case "--daemon-jvm" -> daemonJvm = words(value(args, ++i));
                 case "--jvm-variants" -> variants = true;
                 case "--quick" -> quick = true;
+                case "--scale-only" -> sections = Sections.SCALE_ONLY;
+                case "--no-scale" -> sections = Sections.NO_SCALE;
+                case "--scale-jvm" -> scaleJvm.add(words(value(args, ++i)));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see bench/multipass/bench/Options.java");
             }
         }
@@ -50,7 +63,7 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
             launcher = LAUNCHER_CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElse(null);
         }
         return new Options(jar.toAbsolutePath(), classes.toAbsolutePath(), out, launcher == null ? null : launcher.toAbsolutePath(),
-                daemonJvm, variants, quick);
+                daemonJvm, variants, quick, sections, List.copyOf(scaleJvm));
     }
 
     private static List<String> words(String text) {
