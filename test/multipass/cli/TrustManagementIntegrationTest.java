@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * by the root system test instead.
  */
 @Timeout(60)
-class TrustManagementTest {
+class TrustManagementIntegrationTest {
     @TempDir
     Path dir;
     private TestDaemon daemon;

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * installing user, others use the passphrase, and a rogue server on the port gets nothing.
  */
 @Timeout(90)
-class TcpModeTest {
+class TcpModeIntegrationTest {
     @TempDir
     Path dir;
 

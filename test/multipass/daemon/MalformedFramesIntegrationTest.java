@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * Never {@code INTERNAL}. Throughout, a trusted client on its own connection keeps getting
  * {@code version} and {@code list} answered.
  */
-class MalformedFramesLiveTest {
+class MalformedFramesIntegrationTest {
     private static final long SEED = 0x11FE_F8A3EL;
     private static final int MALFORMED = 1000;
     private static final Set<Status> NEVER = Set.of(Status.INTERNAL, Status.UNKNOWN, Status.DATA_LOSS);

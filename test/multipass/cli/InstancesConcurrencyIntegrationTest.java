@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * backend, must hold the same. No timing is asserted; the numbers are printed.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class InstancesConcurrencyTest {
+class InstancesConcurrencyIntegrationTest {
     private static final int CLIENTS = 16;
     private static final int OPERATIONS = 200;
     private static final int SHARED = 8;

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * by their identity directories, as distinct users' certificates would be.
  */
 @Timeout(60)
-class AuthenticationFlowTest {
+class AuthenticationFlowIntegrationTest {
     static final String NOT_AUTHENTICATED = "The user is not authenticated with the Multipass service.\n\n"
             + "Please authenticate before proceeding (e.g. via 'multipass authenticate'). Note that you first need an authenticated user"
             + " to set and provide you with a trusted passphrase (e.g. via 'multipass set local.passphrase').";

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * see them, the daemon's own validation, the authorization gate, and a restart.
  */
 @Timeout(60)
-class InstancesFlowTest {
+class InstancesFlowIntegrationTest {
     static final String BACKEND = "inventory: records instances and their state only: no virtual machine runs";
 
     @TempDir
@@ -181,7 +181,7 @@ class InstancesFlowTest {
         Path inventory = daemon.dataDir().resolve("instances.txt");
         byte[] before = Files.readAllBytes(inventory);
         CliRunner bob = user("bob");
-        String refused = " failed: " + AuthenticationFlowTest.NOT_AUTHENTICATED + "\n";
+        String refused = " failed: " + AuthenticationFlowIntegrationTest.NOT_AUTHENTICATED + "\n";
         expect(bob.run("launch", "--name", "bobs"), 2, "", "launch" + refused);
         expect(bob.run("launch"), 2, "", "launch" + refused);
         for (String[] command : new String[][] {{"list"}, {"info", "web"}, {"stop", "web"}, {"start", "web"}, {"delete", "--all"},

@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * passphrases. Try again in a moment.", and does what the message says: it tries again once
  * another attempt has finished. The default stays (see docs/trust-model.md, guessing resistance).
  */
-class ConcurrentClientsTest {
+class ConcurrentClientsIntegrationTest {
     private static final String BUSY = "The daemon is busy checking other passphrases. Try again in a moment.";
 
     @TempDir

@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * replaced, not followed; a live daemon is not displaced.
  */
 @Timeout(60)
-class DaemonRobustnessTest {
+class DaemonRobustnessIntegrationTest {
     @TempDir
     Path dir;
     private TestDaemon daemon;

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * pipe, telling the user nothing).
  */
 @Timeout(60)
-class HandshakeSlotsTest {
+class HandshakeSlotsIntegrationTest {
     @TempDir
     Path dir;
 

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class InstancesCrashTest {
+class InstancesCrashIntegrationTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final int LAUNCHERS = 4;
     /** Launches acknowledged in the concurrent phase before the kill. */
