@@ -1,8 +1,14 @@
 # multipass-java: build and test with GNU make and a plain JDK (see SPEC.md section 12).
 #
 #   make              build build/multipass.jar (same as ./build.sh)
-#   make test         build, compile test/ and run it with the JUnit console launcher;
-#                     the last line printed is "N passed, N failed"
+#   make check        the fast tier: the unit tests only (no daemon, no keytool, no JVM started,
+#                     no OS user), about a minute; the last line printed is "N passed, N failed"
+#   make test         build, compile test/ and run all of it (unit, integration and system tests)
+#                     with the JUnit console launcher; the last line printed is "N passed, N failed"
+#
+# Test tiers, by class name (docs/testing.md): *IntegrationTest starts a daemon (in the test
+# JVM or as a process), spawns a JVM or runs keytool; *SystemTest (test/multipass/system) runs
+# the real jar as root with throw-away OS users, or the packaging; any other *Test is a unit test.
 #   make run          start the daemon in the foreground with its non-root defaults
 #   make fuzz         the long protocol fuzzing run: FUZZ_INPUTS inputs (default 10 million) through
 #                     each decoder, or FUZZ_SECONDS per decoder if that comes first, from FUZZ_SEED
@@ -59,7 +65,7 @@ TEST_SOURCES   := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=
 TEST_RESOURCES := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 BENCH_SOURCES  := $(shell find bench -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all test fuzz crash bench run clean install uninstall deb docs FORCE
+.PHONY: all check test fuzz crash bench run clean install uninstall deb docs FORCE
 .DELETE_ON_ERROR:
 
 all: $(JARFILE)
@@ -123,6 +129,12 @@ test: $(JARFILE) $(BUILD)/test-classes.stamp
 	  $$select $(TEST_ARGS); \
 	status=$$?; \
 	sh .ci/junit-summary.sh $(REPORTS) $$status
+
+# The fast tier reuses the test rule with the unit tests' class-name filter (see the tiers above).
+CHECK_FILTER := --exclude-classname='.*(IntegrationTest|SystemTest)'
+
+check:
+	@$(MAKE) --no-print-directory test TEST_ARGS="$(CHECK_FILTER) $(TEST_ARGS)"
 
 # The long runs reuse the test rule with a larger budget; the tests' own timeouts are off for fuzz.
 FUZZ_INPUTS ?= 10000000
