@@ -2,7 +2,7 @@
 package multipass.tls;
 
 import multipass.testing.CertificateBuilder;
-import multipass.util.AtomicFile;
+import multipass.testing.QuickIdentities;
 import multipass.util.Pem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,34 +12,29 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link DaemonIdentity}: what it generates (CA and server certificate as SPEC section 3
- * says), reuse of a valid identity, and every reason {@code check} gives for making a new one
- * (nothing there, a file missing or garbage, a broken chain, a wrong key or EKU, expiry).
- * One identity is generated with keytool for the class and copied into each case; the two
- * regeneration cases run keytool again (about 2 s each).
+ * {@link DaemonIdentity} without keytool: reuse of a valid identity, and every reason
+ * {@code check} gives for making a new one (nothing there, a file missing or garbage, a broken
+ * chain, a wrong key or EKU, expiry). The identity is made once for the class with
+ * {@link QuickIdentities} (CA and server certificate as {@code DaemonIdentity} makes them) and
+ * copied into each case. What keytool generates, and regeneration, are in
+ * {@link DaemonIdentityIntegrationTest}.
  */
-@Timeout(120)
+@Timeout(60)
 class DaemonIdentityTest {
-    /** Just after generation: keytool dates each certificate from the moment it signs it. */
+    /** The seeded certificates are valid from a day before this moment. */
     private static Instant NOW;
-    private static final List<String> FILES = List.of(DaemonIdentity.CA_FILE, DaemonIdentity.CERT_FILE, DaemonIdentity.KEY_FILE);
+    static final List<String> FILES = List.of(DaemonIdentity.CA_FILE, DaemonIdentity.CERT_FILE, DaemonIdentity.KEY_FILE);
 
     @TempDir
     static Path shared;
@@ -47,54 +42,26 @@ class DaemonIdentityTest {
     private static Identity generated;
 
     @BeforeAll
-    static void generateOnce() throws Exception {
-        pristine = shared.resolve("pristine");
-        generated = DaemonIdentity.loadOrCreate(pristine, Instant.now());
+    static void seedOnce() throws Exception {
         NOW = Instant.now();
+        QuickIdentities.seedDaemon(shared.resolve("seed"));
+        pristine = shared.resolve("seed").resolve("certificates");
+        assertNull(DaemonIdentity.check(pristine, NOW), "the seeded identity is valid, so loading it runs no keytool");
+        generated = DaemonIdentity.loadOrCreate(pristine, NOW);
     }
 
-    /** A new directory holding a copy of the generated identity. */
+    /** A new directory holding a copy of the seeded identity. */
     private static Path copy() throws IOException {
-        Path dir = Files.createTempDirectory(shared, "case");
+        return copy(pristine, shared);
+    }
+
+    /** A new directory under {@code parent} holding a copy of the identity files in {@code from}. */
+    static Path copy(Path from, Path parent) throws IOException {
+        Path dir = Files.createTempDirectory(parent, "case");
         for (String file : FILES) {
-            Files.copy(pristine.resolve(file), dir.resolve(file));
+            Files.copy(from.resolve(file), dir.resolve(file));
         }
         return dir;
-    }
-
-    @Test
-    void theServerCertificateIsSignedByTheCaForLocalhost() throws Exception {
-        X509Certificate server = generated.certificate();
-        X509Certificate ca = DaemonIdentity.authority(generated);
-        assertEquals(2, generated.chain().size());
-        server.verify(ca.getPublicKey());
-        assertTrue(server.getSubjectAlternativeNames().stream().anyMatch(san -> san.equals(List.of(2, "localhost"))),
-                "SAN: " + server.getSubjectAlternativeNames());
-        assertTrue(server.getExtendedKeyUsage().contains(CertificateBuilder.SERVER_AUTH));
-        assertEquals(-1, server.getBasicConstraints(), "the server certificate is not a CA");
-        assertEquals("SHA256withECDSA", server.getSigAlgName());
-        assertEquals(256, ((ECPublicKey) server.getPublicKey()).getParams().getCurve().getField().getFieldSize());
-        assertEquals(825, days(server));
-    }
-
-    @Test
-    void theCaIsACaForTenYears() throws Exception {
-        X509Certificate ca = DaemonIdentity.authority(generated);
-        assertTrue(ca.getBasicConstraints() >= 0);
-        ca.verify(ca.getPublicKey());
-        assertEquals(3650, days(ca));
-    }
-
-    @Test
-    void filesHaveTheirModesAndNoWorkFilesRemain() throws Exception {
-        try (Stream<Path> files = Files.list(pristine)) {
-            assertEquals(FILES.stream().sorted().toList(), files.map(p -> p.getFileName().toString()).sorted().toList());
-        }
-        if (AtomicFile.posix()) {
-            assertEquals("rw-------", mode(pristine.resolve(DaemonIdentity.KEY_FILE)));
-            assertEquals("rw-r--r--", mode(pristine.resolve(DaemonIdentity.CERT_FILE)));
-            assertEquals("rw-r--r--", mode(pristine.resolve(DaemonIdentity.CA_FILE)));
-        }
     }
 
     @Test
@@ -198,30 +165,6 @@ class DaemonIdentityTest {
         assertTrue(reason.contains("not valid before"), reason);
     }
 
-    @Test
-    void aMissingFileIsRegenerated() throws Exception {
-        Path dir = copy();
-        Files.delete(dir.resolve(DaemonIdentity.KEY_FILE));
-        Identity renewed = DaemonIdentity.loadOrCreate(dir, Instant.now());
-        assertFalse(Arrays.equals(generated.certificate().getEncoded(), renewed.certificate().getEncoded()));
-        assertNull(DaemonIdentity.check(dir, Instant.now()));
-        assertArrayEquals(renewed.certificate().getEncoded(),
-                Pem.singleCertificate(Files.readString(dir.resolve(DaemonIdentity.CERT_FILE))).getEncoded());
-    }
-
-    @Test
-    void anExpiredIdentityIsRegenerated() throws Exception {
-        Path dir = copy();
-        Instant future = NOW.plus(Duration.ofDays(900));
-        Identity renewed = DaemonIdentity.loadOrCreate(dir, future);
-        assertFalse(Arrays.equals(generated.certificate().getEncoded(), renewed.certificate().getEncoded()));
-        assertFalse(Arrays.equals(DaemonIdentity.authority(generated).getEncoded(), DaemonIdentity.authority(renewed).getEncoded()),
-                "a new CA is made too");
-        assertArrayEquals(renewed.certificate().getEncoded(),
-                Pem.singleCertificate(Files.readString(dir.resolve(DaemonIdentity.CERT_FILE))).getEncoded());
-        assertNull(DaemonIdentity.check(dir, Instant.now()));
-    }
-
     /** A directory with {@code ca} and {@code server} (and the server's key) as the daemon's files. */
     private static Path write(CertificateBuilder.Issued ca, CertificateBuilder.Issued server) throws IOException {
         Path dir = Files.createTempDirectory(shared, "made");
@@ -229,13 +172,5 @@ class DaemonIdentityTest {
         Files.writeString(dir.resolve(DaemonIdentity.CERT_FILE), server.pem());
         Files.writeString(dir.resolve(DaemonIdentity.KEY_FILE), Pem.encode(Pem.PRIVATE_KEY, server.keys().getPrivate().getEncoded()));
         return dir;
-    }
-
-    private static long days(X509Certificate cert) {
-        return Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()).toDays();
-    }
-
-    private static String mode(Path path) throws IOException {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 }

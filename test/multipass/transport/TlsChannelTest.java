@@ -34,11 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link TlsChannel} between a real daemon engine and a real client engine (certificates made
- * by keytool, see {@link TlsFixture}) over an in-memory pipe pair, server on another thread:
- * handshake and protocol, mutual authentication, fragmented and large transfers, close and
- * truncation, and handshakes that must fail (wrong CA, wrong name, TLS 1.2, a vanishing peer)
- * with an exception rather than a hang.
+ * {@link TlsChannel} between a real daemon engine and a real client engine (certificates shaped
+ * like the daemon's and the CLI's, made without keytool, see {@link TlsFixture}) over an
+ * in-memory pipe pair, server on another thread: handshake and protocol, mutual
+ * authentication, fragmented and large transfers, close and truncation, and handshakes that
+ * must fail (wrong CA, wrong name, TLS 1.2, a vanishing peer) with an exception rather than a
+ * hang.
  */
 @Timeout(20)
 class TlsChannelTest {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.transport;
 
-import multipass.tls.ClientIdentity;
+import multipass.testing.QuickIdentities;
 import multipass.tls.DaemonIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
@@ -20,9 +20,10 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Real TLS identities for the transport tests, made once per test JVM by the product's own
- * code (keytool, about 2 s): a daemon CA and server certificate, and a client certificate.
- * The files are deleted as soon as the identities are in memory. Also runs one end of a
+ * Real TLS identities for the transport tests, made once per test JVM without keytool
+ * ({@link QuickIdentities}, milliseconds): a daemon CA and server certificate, loaded back by
+ * the product's own {@code DaemonIdentity} as a daemon would, and a client certificate like the
+ * CLI's. The files are deleted as soon as the identities are in memory. Also runs one end of a
  * connection on another thread, closing that end's raw channel if it fails so that the other
  * end sees EOF instead of waiting forever. Thread-safe.
  */
@@ -46,8 +47,9 @@ final class TlsFixture {
         if (instance == null) {
             Path dir = Files.createTempDirectory("multipass-transport-test");
             try {
-                instance = new TlsFixture(DaemonIdentity.loadOrCreate(dir.resolve("daemon"), Instant.now()),
-                        ClientIdentity.loadOrCreate(dir.resolve("client")));
+                QuickIdentities.seedDaemon(dir.resolve("daemon"));
+                instance = new TlsFixture(DaemonIdentity.loadOrCreate(dir.resolve("daemon").resolve("certificates"), Instant.now()),
+                        QuickIdentities.client("client"));
             } finally {
                 try (Stream<Path> paths = Files.walk(dir)) {
                     for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
