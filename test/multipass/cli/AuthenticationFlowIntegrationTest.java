@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.testing.QuickIdentities;
 import multipass.testing.TestDaemon;
 import multipass.tls.DaemonIdentity;
 import multipass.tls.PublishedAuthority;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,7 +53,7 @@ class AuthenticationFlowIntegrationTest {
     }
 
     private CliRunner user(String name) {
-        return new CliRunner(daemon.address(), dir.resolve("home-" + name));
+        return new CliRunner(daemon.address(), dir.resolve("home-" + name)).withQuickIdentity();
     }
 
     private String passphraseIn(CliRunner.Result r) {
@@ -175,7 +175,7 @@ class AuthenticationFlowIntegrationTest {
         Path other = dir.resolve("other-ca");
         Files.createDirectories(other);
         PublishedAuthority.publish(PublishedAuthority.forSocket(daemon.socket()),
-                DaemonIdentity.authority(DaemonIdentity.loadOrCreate(other, Instant.now())));
+                DaemonIdentity.authority(QuickIdentities.daemon(other)));
         int before = count(TestDaemon.log(), "request authenticate");
         CliRunner.Result result = user("ivan").run("authenticate", "Never-Sent-42");
         assertEquals(2, result.exit());
@@ -185,7 +185,8 @@ class AuthenticationFlowIntegrationTest {
 
     @Test
     void identityFilesArePrivate() throws Exception {
-        assertEquals(0, user("admin").run("list").exit());
+        // The CLI makes its identity with keytool here, on its first run, as for a new user.
+        assertEquals(0, new CliRunner(daemon.address(), dir.resolve("home-admin")).run("list").exit());
         Path identity = dir.resolve("home-admin");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(identity)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(identity.resolve("multipass_cert_key.pem"))));

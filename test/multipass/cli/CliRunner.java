@@ -4,10 +4,14 @@ package multipass.cli;
 import multipass.platform.Address;
 import multipass.platform.Platform;
 import multipass.testing.Json;
+import multipass.testing.QuickIdentities;
+import multipass.tls.ClientIdentity;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,6 +43,21 @@ public final class CliRunner {
         this.address = address;
         this.identityDir = identityDir;
         this.rendezvousDirs = List.copyOf(rendezvousDirs);
+    }
+
+    /**
+     * This runner, after giving its user a keytool-free identity ({@link QuickIdentities})
+     * unless it has one already: for tests where the client's key generation is not under test.
+     */
+    public CliRunner withQuickIdentity() {
+        if (!ClientIdentity.exists(identityDir)) {
+            try {
+                QuickIdentities.seedClient(identityDir, identityDir.getFileName().toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a test identity into " + identityDir, e);
+            }
+        }
+        return this;
     }
 
     public Result run(String... args) {

@@ -49,7 +49,7 @@ class InstancesConcurrencyIntegrationTest {
     @Test
     void concurrentClientsNeverLoseOrCorruptAnAcknowledgedChange() throws Exception {
         try (TestDaemon daemon = TestDaemon.start(dir)) {
-            CliRunner client = new CliRunner(daemon.address(), dir.resolve("home"));
+            CliRunner client = new CliRunner(daemon.address(), dir.resolve("home")).withQuickIdentity();
             assertEquals(0, client.run("list").exit(), "the first client becomes trusted");
             Map<String, AtomicInteger> sharedTries = new ConcurrentHashMap<>();
             Map<String, AtomicInteger> sharedWins = new ConcurrentHashMap<>();

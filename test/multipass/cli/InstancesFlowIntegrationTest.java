@@ -53,7 +53,7 @@ class InstancesFlowIntegrationTest {
     }
 
     private CliRunner user(String name) {
-        return new CliRunner(daemon.address(), dir.resolve("home-" + name));
+        return new CliRunner(daemon.address(), dir.resolve("home-" + name)).withQuickIdentity();
     }
 
     @Test

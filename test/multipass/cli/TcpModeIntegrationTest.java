@@ -4,6 +4,7 @@ package multipass.cli;
 import multipass.daemon.DaemonMain;
 import multipass.platform.Address;
 import multipass.platform.Platform;
+import multipass.testing.QuickIdentities;
 import multipass.testing.TestDaemon;
 import multipass.tls.DaemonIdentity;
 import multipass.tls.Identity;
@@ -28,7 +29,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,7 +56,7 @@ class TcpModeIntegrationTest {
     }
 
     private CliRunner user(TestDaemon daemon, String name) {
-        return new CliRunner(daemon.address(), identityDir(name), List.of(daemon.rendezvousDir()));
+        return new CliRunner(daemon.address(), identityDir(name), List.of(daemon.rendezvousDir())).withQuickIdentity();
     }
 
     /** Runs {@code daemon --install ...} as the test's user, whose HOME is home-{@code name}. */
@@ -127,8 +127,8 @@ class TcpModeIntegrationTest {
 
     @Test
     void aRogueServerOnThePortNeverReceivesThePassphrase() throws Exception {
-        Identity rogue = DaemonIdentity.loadOrCreate(dir.resolve("rogue"), Instant.now());
-        Identity real = DaemonIdentity.loadOrCreate(dir.resolve("real"), Instant.now());
+        Identity rogue = QuickIdentities.daemon(dir.resolve("rogue"));
+        Identity real = QuickIdentities.daemon(dir.resolve("real"));
         ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         try {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
@@ -137,7 +137,7 @@ class TcpModeIntegrationTest {
             rogueThread.start();
             Path rendezvous = dir.resolve("rendezvous");
             Files.createDirectories(rendezvous);
-            CliRunner victim = new CliRunner(Address.parse("localhost:" + port), identityDir("victim"), List.of(rendezvous));
+            CliRunner victim = new CliRunner(Address.parse("localhost:" + port), identityDir("victim"), List.of(rendezvous)).withQuickIdentity();
 
             CliRunner.Result nothingPublished = victim.run("authenticate", "Top-Secret-1");
             assertEquals(2, nothingPublished.exit());

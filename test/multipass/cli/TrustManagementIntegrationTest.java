@@ -43,7 +43,7 @@ class TrustManagementIntegrationTest {
     }
 
     private CliRunner user(String name) {
-        return new CliRunner(daemon.address(), dir.resolve("home-" + name));
+        return new CliRunner(daemon.address(), dir.resolve("home-" + name)).withQuickIdentity();
     }
 
     private String fingerprintOf(int index) throws Exception {
@@ -104,7 +104,6 @@ class TrustManagementIntegrationTest {
     }
 
     @Test
-    @Timeout(300) // 21 identities made with keytool: slow on a loaded machine
     void anAmbiguousPrefixListsTheCandidates() throws Exception {
         assertEquals(0, user("admin").run("list").exit());
         assertEquals(0, user("admin").run("set", "local.passphrase=pw").exit());

@@ -7,8 +7,8 @@ import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
 import multipass.testing.StockTlsClient;
+import multipass.testing.QuickIdentities;
 import multipass.testing.TestDaemon;
-import multipass.tls.ClientIdentity;
 import multipass.tls.Identity;
 import multipass.tls.PublishedAuthority;
 import multipass.tls.TlsContexts;
@@ -53,7 +53,7 @@ class DaemonRobustnessIntegrationTest {
     @BeforeEach
     void start() throws Exception {
         daemon = TestDaemon.start(dir);
-        identity = ClientIdentity.loadOrCreate(dir.resolve("client"));
+        identity = QuickIdentities.client("client");
     }
 
     @AfterEach

@@ -49,7 +49,7 @@ class HandshakeSlotsIntegrationTest {
         DaemonConfig.writeLimits(dir.resolve("data"), "max_connections=1");
         try (TestDaemon daemon = TestDaemon.start(dir); SocketChannel held = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             held.connect(daemon.address().socketAddress()); // the one connection the daemon takes
-            CliRunner cli = new CliRunner(daemon.address(), dir.resolve("identity"));
+            CliRunner cli = new CliRunner(daemon.address(), dir.resolve("identity")).withQuickIdentity();
             String problem = "list failed: the daemon at '" + daemon.address() + "' closed the connection before the TLS handshake was over\n";
             CliRunner.Result result = cli.run("list");
             assertEquals(2, result.exit());

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.testing;
 
+import multipass.tls.ClientIdentity;
+import multipass.tls.DaemonIdentity;
 import multipass.tls.Identity;
+import multipass.tls.IdentityException;
 import multipass.util.AtomicFile;
 import multipass.util.Pem;
 
@@ -27,9 +30,28 @@ public final class QuickIdentities {
 
     /** A client identity whose certificate has the subject {@code CN=<name>}. */
     public static Identity client(String name) {
-        CertificateBuilder.Issued issued = new CertificateBuilder().subject(name).ca(false)
-                .extendedKeyUsage(CertificateBuilder.CLIENT_AUTH).build();
+        return identity(issueClient(name));
+    }
+
+    private static CertificateBuilder.Issued issueClient(String name) {
+        return new CertificateBuilder().subject(name).ca(false).extendedKeyUsage(CertificateBuilder.CLIENT_AUTH).build();
+    }
+
+    private static Identity identity(CertificateBuilder.Issued issued) {
         return new Identity(issued.keys().getPrivate(), List.of(issued.certificate()));
+    }
+
+    /**
+     * Writes a client identity with the subject {@code CN=<name>} into {@code identityDir}
+     * (created 0700), as the CLI would have made it on its first run, so the CLI run with that
+     * directory never runs keytool. Returns it.
+     */
+    public static Identity seedClient(Path identityDir, String name) throws IOException {
+        CertificateBuilder.Issued issued = issueClient(name);
+        Files.createDirectories(identityDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        write(identityDir.resolve(ClientIdentity.KEY_FILE), Pem.encode(Pem.PRIVATE_KEY, issued.keys().getPrivate().getEncoded()), false);
+        write(identityDir.resolve(ClientIdentity.CERT_FILE), issued.pem(), true);
+        return identity(issued);
     }
 
     /**
@@ -48,6 +70,15 @@ public final class QuickIdentities {
         write(dir.resolve("localhost_key.pem"), Pem.encode(Pem.PRIVATE_KEY, server.keys().getPrivate().getEncoded()), false);
         write(dir.resolve("localhost.pem"), server.pem(), true);
         write(dir.resolve("multipass_root_cert.pem"), ca.pem(), true);
+    }
+
+    /**
+     * A daemon identity seeded into {@code dataDir} ({@link #seedDaemon}) and loaded back by
+     * {@code DaemonIdentity}, as a daemon started on that data dir would load it.
+     */
+    public static Identity daemon(Path dataDir) throws IOException, IdentityException {
+        seedDaemon(dataDir);
+        return DaemonIdentity.loadOrCreate(dataDir.resolve("certificates"), Instant.now());
     }
 
     private static void write(Path file, String pem, boolean worldReadable) throws IOException {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -40,9 +41,22 @@ public final class TestDaemon implements AutoCloseable {
         return start(dir, new Address.Unix(dir.resolve("s")));
     }
 
-    /** Starts a daemon on {@code address}, with its data dir (and TCP rendezvous dir) in {@code dir}. */
+    /**
+     * Starts a daemon on {@code address}, with its data dir (and TCP rendezvous dir) in
+     * {@code dir}. A data dir without certificates gets a keytool-free identity first
+     * ({@link QuickIdentities#seedDaemon}), so the start takes milliseconds, not the seconds of
+     * keytool; what keytool makes is tested by {@code DaemonIdentityIntegrationTest} and by the
+     * tests that start the daemon as a process.
+     */
     public static TestDaemon start(Path dir, Address address) throws Daemon.StartupException {
         TestDaemon daemon = new TestDaemon(dir, address);
+        if (!Files.isDirectory(daemon.dataDir.resolve("certificates"))) {
+            try {
+                QuickIdentities.seedDaemon(daemon.dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a test identity into " + daemon.dataDir, e);
+            }
+        }
         daemon.startAgain();
         return daemon;
     }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.channels.ByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -47,9 +46,7 @@ final class TlsFixture {
         if (instance == null) {
             Path dir = Files.createTempDirectory("multipass-transport-test");
             try {
-                QuickIdentities.seedDaemon(dir.resolve("daemon"));
-                instance = new TlsFixture(DaemonIdentity.loadOrCreate(dir.resolve("daemon").resolve("certificates"), Instant.now()),
-                        QuickIdentities.client("client"));
+                instance = new TlsFixture(QuickIdentities.daemon(dir.resolve("daemon")), QuickIdentities.client("client"));
             } finally {
                 try (Stream<Path> paths = Files.walk(dir)) {
                     for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
