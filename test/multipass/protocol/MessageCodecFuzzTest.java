@@ -20,11 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Mutation fuzzing of {@link MessageCodec#decode} (issue 8): every input, however mangled,
  * ends in a decoded message or a {@link ProtocolException}, never another exception, a hang
  * or an allocation out of proportion to the input. A decoded message must also survive
- * re-encoding unchanged. {@code make test} runs 150,000 inputs from a fixed seed;
- * {@code make fuzz} runs millions (see {@link FuzzRun} for the knobs).
+ * re-encoding unchanged. {@code make check} and {@code make test} run 50,000 inputs from a
+ * fixed seed; {@code make fuzz} runs millions (see {@link FuzzRun} for the knobs).
  */
 class MessageCodecFuzzTest {
-    /** The seed {@code make test} uses, so its inputs are the same on every run. */
+    /** The seed the test tiers use, so its inputs are the same on every run. */
     static final long SEED = 0x5EED_0008L;
     /** The frame limit: the largest body a peer may send. */
     private static final int MAX_BODY = FrameChannel.MAX_FRAME;
@@ -32,7 +32,7 @@ class MessageCodecFuzzTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES) // make fuzz turns timeouts off and sets its own budget
     void everyMutatedBodyDecodesOrIsAProtocolError() throws InterruptedException {
-        FuzzRun run = FuzzRun.configured("MessageCodec.decode", SEED, 150_000, 32, 256 * 1024);
+        FuzzRun run = FuzzRun.configured("MessageCodec.decode", SEED, 50_000, 32, 256 * 1024);
         Mutator mutator = new Mutator(run.seed(), ProtocolCorpus.bodies(ProtocolCorpus.messages()), MAX_BODY);
         FuzzRun.Report report = run.run(mutator, MessageCodecFuzzTest::decode);
         assertTrue(report.outcomes().getOrDefault("decoded", 0L) > 0, "some mutants still decode: " + report);

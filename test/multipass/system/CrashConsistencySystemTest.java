@@ -48,12 +48,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code list} agree with the files, and no temporary file of a cut-short write is left.
  *
  * <p>Each kill comes once one to three more operations were answered, 0 to 0.5 s after that.
- * {@code make test} runs 10 kills; {@code make crash} runs more ({@code -Dmultipass.crash.kills}),
+ * {@code make test} runs 4 kills; {@code make crash} runs more ({@code -Dmultipass.crash.kills}),
  * with a seed for the kill moments ({@code -Dmultipass.crash.seed}).
  */
 class CrashConsistencySystemTest {
     private static final long SEED = Long.getLong("multipass.crash.seed", 0xC0FFEEL);
-    private static final int KILLS = Integer.getInteger("multipass.crash.kills", 10);
+    private static final int KILLS = Integer.getInteger("multipass.crash.kills", 4);
     /** How long after the last answered operation the kill may come: uniform in [0, this) ms. */
     private static final int MAX_KILL_DELAY_MILLIS = 500;
 
