@@ -49,7 +49,8 @@ public final class Cli {
         } catch (IllegalArgumentException e) {
             throw new ClientFailure(e.getMessage(), "Check " + Platform.SERVER_ADDRESS_VARIABLE + ".", e);
         }
-        return DaemonConnection.open(address, platform.clientIdentityDir(), platform.rendezvousDirs());
+        return WarmPath.connect(WarmPath.target(platform, address), WarmPath.persist(platform),
+                () -> DaemonConnection.open(address, platform.clientIdentityDir(), platform.rendezvousDirs()));
     }
 
     /** Runs one command line; returns the exit code. */

@@ -2,46 +2,28 @@
 package multipass.cli;
 
 import multipass.platform.Address;
-import multipass.platform.CurrentUser;
 import multipass.protocol.LogLine;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
-import multipass.tls.ClientIdentity;
-import multipass.tls.Identity;
-import multipass.tls.IdentityException;
-import multipass.tls.PublishedAuthority;
-import multipass.tls.TlsContexts;
 import multipass.transport.FrameChannel;
-import multipass.transport.HandshakeCutShortException;
-import multipass.transport.TlsChannel;
 
-import javax.net.ssl.SSLException;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The client's verified connection to the daemon. Opening it connects the socket, reads the
- * daemon's published CA, loads (or makes) the user's identity and completes the mutual TLS
- * handshake; only then can a request, possibly holding a passphrase, be sent. Not thread-safe.
+ * The client's verified connection to the daemon: directly over mutual TLS ({@link #open},
+ * made by {@link DaemonDial}), or through the user's warm client ({@link #relayed}), which holds
+ * that TLS connection for it. A request, possibly holding a passphrase, is sent only over one
+ * of these. This class names no TLS type, so a command on the warm path loads none.
+ * Not thread-safe.
  */
 final class DaemonConnection implements AutoCloseable {
-    static final String ACCESS_DENIED = "multipass socket access denied";
-    static final String CANNOT_CONNECT = "cannot connect to the multipass socket";
-
     private final FrameChannel frames;
 
-    private DaemonConnection(FrameChannel frames) {
+    DaemonConnection(FrameChannel frames) {
         this.frames = frames;
     }
 
@@ -50,72 +32,17 @@ final class DaemonConnection implements AutoCloseable {
      * daemon's CA is looked up in {@code rendezvousDirs}.
      */
     static DaemonConnection open(Address address, Path identityDir, List<Path> rendezvousDirs) throws ClientFailure {
-        SocketChannel channel = address instanceof Address.Unix ? connectUnix(((Address.Unix) address).path(), address) : connectTcp(address);
-        FutureTask<Identity> identity = new FutureTask<>(() -> ClientIdentity.loadOrCreate(identityDir));
-        try {
-            List<X509Certificate> ca = address instanceof Address.Unix
-                    ? List.of(readAuthority(((Address.Unix) address).path()))
-                    : readTcpAuthorities((Address.Tcp) address, rendezvousDirs);
-            if (ClientIdentity.exists(identityDir)) {
-                // The key is loaded while the TLS handshake gets going.
-                Thread loader = new Thread(identity, "identity-loader");
-                loader.setDaemon(true);
-                loader.start();
-            } else {
-                // Made with keytool the first time: seconds, longer than the daemon gives a handshake.
-                identity.run();
-            }
-            TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> loaded(identity), ca).newEngine());
-            tls.handshake();
-            try {
-                identityOrFailure(identity);
-            } catch (ClientFailure e) {
-                closeQuietly(channel);
-                throw e;
-            }
-            return new DaemonConnection(new FrameChannel(tls));
-        } catch (IdentityException e) {
-            closeQuietly(channel);
-            throw new ClientFailure(e.getMessage(), null, e);
-        } catch (HandshakeCutShortException e) {
-            closeQuietly(channel);
-            identityOrFailure(identity);
-            throw new ClientFailure("the daemon at '" + address + "' closed the connection before the TLS handshake was over",
-                    "It may be refusing new connections for now: too many are open, or too many of this user's (its log says which)."
-                            + " Try again in a moment.", e);
-        } catch (SSLException e) {
-            closeQuietly(channel);
-            identityOrFailure(identity);
-            throw new ClientFailure("cannot establish a verified TLS connection with the daemon at '" + address + "': " + e.getMessage(),
-                    "The daemon's certificate must be signed by the CA it publishes and name 'localhost'.", e);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
-        }
+        return DaemonDial.open(address, identityDir, rendezvousDirs);
     }
 
-    /** The loaded identity, or null when loading failed (then no certificate is offered). */
-    private static Identity loaded(FutureTask<Identity> identity) {
-        try {
-            return identity.get();
-        } catch (ExecutionException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+    /** A connection through the user's warm client (package {@code warm}), which holds the TLS connection. */
+    static DaemonConnection relayed(FrameChannel frames) {
+        return new DaemonConnection(frames);
     }
 
-    /** Throws the identity's loading failure, if it failed: it explains more than what followed. */
-    private static void identityOrFailure(FutureTask<Identity> identity) throws ClientFailure {
-        try {
-            identity.get();
-        } catch (ExecutionException e) {
-            throw new ClientFailure(e.getCause().getMessage(), null, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientFailure("interrupted while loading the client certificate", null, e);
-        }
+    /** The verified frames, for the warm client to relay through. */
+    FrameChannel frames() {
+        return frames;
     }
 
     /** Sends {@code request}, passes log lines to {@code logs}, returns the reply. */
@@ -136,78 +63,6 @@ final class DaemonConnection implements AutoCloseable {
             frames.close();
         } catch (IOException e) {
             // The reply is in hand; a failed close_notify changes nothing for the user.
-            return;
-        }
-    }
-
-    private static SocketChannel connectUnix(Path socket, Address address) throws ClientFailure {
-        SocketChannel channel = null;
-        try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(address.socketAddress());
-            return channel;
-        } catch (IOException e) {
-            closeQuietly(channel);
-            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !(Files.isReadable(socket) && Files.isWritable(socket))) {
-                throw new ClientFailure(ACCESS_DENIED, "Please check that you have read/write permissions to '" + socket + "'", e);
-            }
-            throw new ClientFailure(CANNOT_CONNECT, "Please ensure multipassd is running and '" + address + "' is accessible", e);
-        }
-    }
-
-    private static SocketChannel connectTcp(Address address) throws ClientFailure {
-        SocketChannel channel = null;
-        try {
-            channel = SocketChannel.open();
-            channel.connect(address.socketAddress());
-            return channel;
-        } catch (IOException | java.nio.channels.UnresolvedAddressException e) {
-            closeQuietly(channel);
-            throw new ClientFailure(CANNOT_CONNECT, "Please ensure multipassd is running and '" + address + "' is accessible", e);
-        }
-    }
-
-    /** The CAs published for a TCP port: by root, or by this user's own daemon. */
-    private static List<X509Certificate> readTcpAuthorities(Address.Tcp address, List<Path> rendezvousDirs) throws IdentityException {
-        List<X509Certificate> found = new ArrayList<>();
-        List<String> tried = new ArrayList<>();
-        for (Path dir : rendezvousDirs) {
-            Path file = PublishedAuthority.forTcpPort(dir, address.port());
-            tried.add(file.toString());
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                found.add(PublishedAuthority.read(file, CurrentUser.get().name()));
-            }
-        }
-        if (found.isEmpty()) {
-            throw new IdentityException("cannot verify the daemon at '" + address + "': no CA certificate is published for port "
-                    + address.port() + " (looked for " + String.join(" and ", tried) + "); no passphrase was sent");
-        }
-        return found;
-    }
-
-    /**
-     * The CA published beside {@code socket}. Only a socket owned by root or by this user is
-     * believed: a socket another user planted (say in a shared directory after the daemon
-     * stopped) would otherwise bring its own CA and collect passphrases.
-     */
-    private static X509Certificate readAuthority(Path socket) throws IdentityException, IOException {
-        String owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName();
-        String me = CurrentUser.get().name();
-        if (!owner.equals("root") && !owner.equals(me)) {
-            throw new IdentityException("refusing to talk to " + socket + ": it is owned by '" + owner
-                    + "', not by root or you; a multipass daemon's socket belongs to root (or to you, for your own daemon)");
-        }
-        return PublishedAuthority.read(PublishedAuthority.forSocket(socket), owner);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Already failing with a better message; nothing more to say about the close.
             return;
         }
     }

@@ -42,7 +42,7 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
     }
 
     /** Parses {@code text}, failing with the messages Multipass users know. */
-    static Address parse(String text) {
+    public static Address parse(String text) {
         if (text.startsWith("unix:")) {
             String path = text.substring("unix:".length());
             if (path.isEmpty()) {

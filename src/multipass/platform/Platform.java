@@ -130,6 +130,18 @@ public final class Platform {
         return arg.equals("-h") || arg.equals("--help") || (os == Os.WINDOWS && arg.equals("-?"));
     }
 
+    /** The user's client configuration file: {@code $XDG_CONFIG_HOME/multipass/multipass.conf}, by default under {@code ~/.config}. */
+    public Path clientConfigFile() {
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path config = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home().resolve(".config");
+        return config.resolve("multipass").resolve("multipass.conf");
+    }
+
+    /** The value of environment variable {@code name}, or null when it is not set. */
+    public String variable(String name) {
+        return env.get(name);
+    }
+
     private Path xdgDataHome() {
         String xdg = env.get("XDG_DATA_HOME");
         return xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home().resolve(".local").resolve("share");

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * Length-prefixed message frames over a {@link TlsChannel}: a 4-byte big-endian length
+ * Length-prefixed message frames over a {@link ByteStream} (TLS to the daemon, plain to the warm client): a 4-byte big-endian length
  * (1 to {@link #MAX_FRAME} bytes) followed by that many body bytes. A bad length or a frame
  * cut short is a {@link ProtocolException}; the caller then closes the connection.
  * Not thread-safe.
@@ -25,22 +25,26 @@ public final class FrameChannel implements AutoCloseable {
     /** The first buffer for a frame body; bigger bodies grow it as their bytes arrive. */
     private static final int FIRST_CHUNK = 16 * 1024;
 
-    private final TlsChannel tls;
+    private final ByteStream tls;
     private final ByteBuffer header = ByteBuffer.allocate(4);
 
-    public FrameChannel(TlsChannel tls) {
-        this.tls = tls;
+    public FrameChannel(ByteStream stream) {
+        this.tls = stream;
     }
 
-    /** The TLS channel underneath (for the session's peer certificate). */
-    public TlsChannel tls() {
+    /** The byte stream underneath. */
+    public ByteStream tls() {
         return tls;
     }
 
     /** Encodes and sends one message. */
     public void send(Message message) throws IOException {
-        byte[] body = MessageCodec.encode(message);
-        if (body.length > MAX_FRAME) {
+        sendBody(MessageCodec.encode(message));
+    }
+
+    /** Sends one encoded message body as a frame (a relay forwards frames with it unchanged). */
+    public void sendBody(byte[] body) throws IOException {
+        if (body.length == 0 || body.length > MAX_FRAME) {
             throw new ProtocolException("message of " + body.length + " bytes exceeds the frame limit of " + MAX_FRAME + " bytes");
         }
         ByteBuffer frame = ByteBuffer.allocate(4 + body.length);

@@ -7,7 +7,6 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -30,7 +29,7 @@ import java.nio.channels.ByteChannel;
  *
  * <p>Not thread-safe: one thread reads and writes a connection at a time.
  */
-public final class TlsChannel implements AutoCloseable {
+public final class TlsChannel implements ByteStream {
     private static final System.Logger LOG = System.getLogger(TlsChannel.class.getName());
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -93,6 +92,7 @@ public final class TlsChannel implements AutoCloseable {
      * Reads plaintext into {@code dst}, blocking until at least one byte is available.
      * Returns -1 when the peer closed its side cleanly with close_notify.
      */
+    @Override
     public int read(ByteBuffer dst) throws IOException {
         while (appIn.position() == 0) {
             if (inboundDone) {
@@ -113,16 +113,8 @@ public final class TlsChannel implements AutoCloseable {
         return n;
     }
 
-    /** Reads exactly {@code dst.remaining()} bytes; end of stream first is an {@link EOFException}. */
-    public void readFully(ByteBuffer dst) throws IOException {
-        while (dst.hasRemaining()) {
-            if (read(dst) < 0) {
-                throw new EOFException("connection closed by peer after " + dst.position() + " of " + dst.limit() + " byte(s)");
-            }
-        }
-    }
-
     /** Encrypts and sends all of {@code src}. */
+    @Override
     public void write(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
             SSLEngineResult result = wrap(src);

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package multipass.cli;
+
+import multipass.platform.Address;
+import multipass.platform.Platform;
+import multipass.transport.FrameChannel;
+import multipass.warm.PersistTime;
+import multipass.warm.WarmDirectory;
+import multipass.warm.WarmRoute;
+import multipass.warm.WarmStarter;
+import multipass.warm.WarmTarget;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Which way a command reaches the daemon. With {@code client.persist} off (the default), the
+ * direct way, always. With it on, through the user's warm client (package {@code warm}) when
+ * one is ready for this identity and address; else the direct way, starting a warm client for
+ * the next command. Either way the command then sends the same request and reads the same
+ * frames, so its output and exit code are the same. Stateless.
+ */
+public final class WarmPath {
+    private WarmPath() {
+    }
+
+    /** A connection for one command, warm or direct. */
+    static DaemonConnection connect(WarmTarget target, Duration persist, DaemonConnector direct) throws ClientFailure {
+        if (persist.isZero()) {
+            return direct.connect();
+        }
+        Optional<FrameChannel> warm = WarmRoute.handOver(target);
+        if (warm.isPresent()) {
+            return DaemonConnection.relayed(warm.get());
+        }
+        DaemonConnection connection = direct.connect();
+        try {
+            WarmStarter.start(target, persist);
+        } catch (IOException e) {
+            // Only the next command's speed depends on it; this one goes on as it would without.
+            return connection;
+        }
+        return connection;
+    }
+
+    /** The warm client's target for this user's identity and {@code address}. */
+    static WarmTarget target(Platform platform, Address address) {
+        return WarmTarget.of(address.toString(), platform.clientIdentityDir(), platform.rendezvousDirs(), platform.clientConfigFile(),
+                WarmDirectory.of(platform.variable("XDG_RUNTIME_DIR")));
+    }
+
+    /** {@code client.persist} for this command: {@code MULTIPASS_PERSIST} if set, else the user's setting. */
+    static Duration persist(Platform platform) {
+        return PersistTime.effective(platform.variable(PersistTime.VARIABLE), platform.clientConfigFile());
+    }
+
+    /** The warm client's dial: the CLI's own verified TLS connection to the target's daemon. */
+    public static FrameChannel dial(WarmTarget target) throws IOException {
+        try {
+            return DaemonConnection.open(Address.parse(target.address()), target.identityDir(), target.rendezvousDirs()).frames();
+        } catch (ClientFailure e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}
