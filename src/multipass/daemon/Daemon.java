@@ -17,6 +17,7 @@ import multipass.tls.TlsContexts;
 import multipass.util.FileLockHandle;
 import multipass.trust.TrustStore;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
@@ -52,10 +53,14 @@ public final class Daemon implements AutoCloseable {
     private final FileLockHandle dataDirLock;
     private final ScheduledExecutorService watchdog;
     private final ConnectionQuotas quotas;
+    /** The stores that write their whole state on a clean stop (trust store, inventory). */
+    private final List<Closeable> stores;
     private volatile boolean closing;
 
-    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock, Clock clock) {
+    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock, Clock clock,
+                   List<Closeable> stores) {
         this.endpoint = endpoint;
+        this.stores = stores;
         this.tls = tls;
         this.router = router;
         this.limits = limits;
@@ -87,7 +92,7 @@ public final class Daemon implements AutoCloseable {
             lock = DataDir.lock(options.dataDir())
                     .orElseThrow(() -> new StartupException("another daemon is already using the data directory " + options.dataDir()
                             + "; stop it first", null));
-            for (Path file : List.of(TrustStore.RELATIVE_PATH, Path.of(Settings.FILE), Path.of("certificates", "localhost_key.pem"),
+            for (Path file : List.of(TrustStore.RELATIVE_PATH, TrustStore.JOURNAL_RELATIVE_PATH, Path.of(Settings.FILE), Path.of("certificates", "localhost_key.pem"),
                     Path.of(InventoryBackend.FILE))) {
                 DataDir.requireSafeFile(options.dataDir().resolve(file));
             }
@@ -108,8 +113,8 @@ public final class Daemon implements AutoCloseable {
             RequestRouter router = new RequestRouter(authorizer, settings, authentication, new TrustCommands(store, authorizer), hashes,
                     new RefusalAudit(clock), instances);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
-                    endpoint.address(), options.dataDir(), store.entries().size(), adminGroup == null ? "none" : adminGroup);
-            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock, clock);
+                    endpoint.address(), options.dataDir(), store.size(), adminGroup == null ? "none" : adminGroup);
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock, clock, List.of(store));
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
             release(lock);
             throw new StartupException(e.getMessage(), e);
@@ -196,6 +201,9 @@ public final class Daemon implements AutoCloseable {
         watchdog.shutdownNow();
         try {
             endpoint.close();
+            for (Closeable store : stores) {
+                store.close();
+            }
         } finally {
             dataDirLock.close();
         }

@@ -57,7 +57,7 @@ final class TrustCommands {
             if (prefix.isEmpty() || !prefix.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 return Reply.error(Status.INVALID_ARGUMENT, "'" + given + "' is not a fingerprint: use the hexadecimal digits 'trust list' shows");
             }
-            List<TrustEntry> matches = store.entries().stream().filter(e -> e.fingerprint().startsWith(prefix)).toList();
+            List<TrustEntry> matches = store.withFingerprintPrefix(prefix);
             List<TrustEntry> allowed = matches.stream().filter(e -> admin || owns(peer, e)).toList();
             if (matches.isEmpty()) {
                 return Reply.error(Status.NOT_FOUND, "no trusted certificate has a fingerprint starting with '" + given + "'");

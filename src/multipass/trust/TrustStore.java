@@ -1,64 +1,78 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.trust;
 
-import multipass.util.AtomicFile;
-import multipass.util.Pem;
 import multipass.util.PrivateDirectories;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The trusted client certificates: {@code authenticated-certs/multipass_client_certs.pem} in
- * the data dir, a concatenation of PEM certificates as Multipass writes it. Our metadata for
- * each entry rides in one line of RFC 7468 explanatory text just above its block, which
- * Multipass's parser skips:
+ * The trusted client certificates: the main file {@code authenticated-certs/multipass_client_certs.pem}
+ * in the data dir, a concatenation of PEM certificates that Multipass can read ({@link StoreFile}),
+ * and beside it a journal of the changes made since that file was last written
+ * ({@link TrustJournal}). A change is appended to the journal and forced to disk before the
+ * in-memory set changes and before the caller is answered, so an admission or a removal costs
+ * one small append however many entries there are, and no acknowledged change is lost at any
+ * kill point. When the journal grows past half the main file, the main file is rewritten whole
+ * (write, fsync, rename) and the journal deleted: the rewrite costs O(n), once every O(n)
+ * changes. {@link #close()} does the same, so a daemon that stopped cleanly leaves a complete
+ * main file and no journal.
  *
- * <pre>
- * # multipass-trust: user=alice uid=1000 method=passphrase admitted=2026-11-26T15:00:00Z
- * -----BEGIN CERTIFICATE-----
- * </pre>
- *
- * A block without that line (added by hand, or by Multipass) is trusted with method
- * {@code manual}. Every change is written to a new file that replaces the old one atomically
- * before the in-memory set changes, so an acknowledged change survives a crash. Thread-safe:
- * mutations are serialised on the store, lookups read an immutable snapshot.
+ * <p>Lookups by certificate hash it (SHA-256, the fingerprint), find the entry in a hash map,
+ * and confirm the exact DER bytes in constant time. Thread-safe: mutations are serialised on
+ * the store; {@link #find} reads a concurrent map without locking.
  */
-public final class TrustStore {
+public final class TrustStore implements Closeable {
     /** The store's file, relative to the data dir. */
     public static final Path RELATIVE_PATH = Path.of("authenticated-certs", "multipass_client_certs.pem");
-    static final String METADATA_PREFIX = "# multipass-trust:";
+    /** The journal of changes not yet in {@link #RELATIVE_PATH}, relative to the data dir. */
+    public static final Path JOURNAL_RELATIVE_PATH = Path.of("authenticated-certs", "multipass_client_certs.journal");
+    private static final System.Logger LOG = System.getLogger(TrustStore.class.getName());
 
     private final Path file;
-    private volatile List<TrustEntry> entries;
+    private final TrustJournal journal;
+    /** Every entry by fingerprint, for lookups without the lock. */
+    private final Map<String, TrustEntry> byFingerprint;
+    /** The same entries in admission order; guarded by this. */
+    private final LinkedHashMap<String, TrustEntry> ordered;
+    /** How many entries each local user has ({@link #userKey}); guarded by this. */
+    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+    /** The main file's size when last read or written; guarded by this. */
+    private long fileBytes;
 
-    private TrustStore(Path file, List<TrustEntry> entries) {
+    private TrustStore(Path file, TrustJournal journal, LinkedHashMap<String, TrustEntry> ordered, long fileBytes) {
         this.file = file;
-        this.entries = List.copyOf(entries);
+        this.journal = journal;
+        this.ordered = ordered;
+        this.byFingerprint = new ConcurrentHashMap<>(ordered);
+        this.fileBytes = fileBytes;
+        ordered.values().forEach(entry -> perUser.merge(userKey(entry.user(), entry.uid()), 1, Integer::sum));
     }
 
-    /** Opens (or starts empty) the store in {@code dataDir}; a corrupt file is an error, never silently dropped. */
+    /**
+     * Opens (or starts empty) the store in {@code dataDir}: the main file, then the journal's
+     * changes on top. A corrupt file is an error, never silently dropped. Reading writes nothing,
+     * so a store may be opened to look at while the daemon runs.
+     */
     public static TrustStore open(Path dataDir) throws IOException, TrustStoreException {
         Path file = dataDir.resolve(RELATIVE_PATH);
         Path dir = file.getParent();
         if (!Files.isDirectory(dir)) {
             PrivateDirectories.createAll(dir);
         }
-        if (!Files.exists(file)) {
-            return new TrustStore(file, List.of());
-        }
-        // PEM is ASCII; hand-written comments between blocks may not be, and need not decode exactly.
-        return new TrustStore(file, parse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1), file));
+        LinkedHashMap<String, TrustEntry> entries = new LinkedHashMap<>();
+        StoreFile.read(file, entry -> entries.putIfAbsent(entry.fingerprint(), entry));
+        long fileBytes = Files.exists(file) ? Files.size(file) : 0;
+        TrustJournal journal = TrustJournal.replay(dataDir.resolve(JOURNAL_RELATIVE_PATH), entries);
+        return new TrustStore(file, journal, entries, fileBytes);
     }
 
     /** The store's path. */
@@ -67,13 +81,18 @@ public final class TrustStore {
     }
 
     /** A snapshot of the entries, in admission order. */
-    public List<TrustEntry> entries() {
-        return entries;
+    public synchronized List<TrustEntry> entries() {
+        return List.copyOf(ordered.values());
+    }
+
+    /** How many certificates are trusted. */
+    public int size() {
+        return byFingerprint.size();
     }
 
     /** True when no certificate is trusted. */
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return byFingerprint.isEmpty();
     }
 
     /** The entry holding exactly {@code der}, if any. */
@@ -81,102 +100,127 @@ public final class TrustStore {
         if (der == null) {
             return Optional.empty();
         }
-        for (TrustEntry entry : entries) {
-            if (entry.matches(der)) {
-                return Optional.of(entry);
-            }
+        TrustEntry entry = byFingerprint.get(TrustEntry.fingerprint(der));
+        return entry != null && entry.matches(der) ? Optional.of(entry) : Optional.empty();
+    }
+
+    /** The entries whose fingerprint starts with {@code prefix} (lower-case hex), in admission order. */
+    public synchronized List<TrustEntry> withFingerprintPrefix(String prefix) {
+        TrustEntry exact = byFingerprint.get(prefix);
+        if (exact != null) {
+            return List.of(exact);
         }
-        return Optional.empty();
+        List<TrustEntry> matches = new ArrayList<>();
+        ordered.forEach((fingerprint, entry) -> {
+            if (fingerprint.startsWith(prefix)) {
+                matches.add(entry);
+            }
+        });
+        return matches;
+    }
+
+    /** How many certificates the local user {@code user} (uid {@code uid}, -1 when unknown) has; see {@link #userKey}. */
+    public int countOf(String user, long uid) {
+        return perUser.getOrDefault(userKey(user, uid), 0);
     }
 
     /** Adds {@code entry} unless its certificate is already trusted; true when added (and persisted). */
     public synchronized boolean add(TrustEntry entry) throws IOException {
-        if (find(entry.der()).isPresent()) {
-            return false;
+        return admit(entry, Integer.MAX_VALUE).outcome() == Admission.Outcome.ADDED;
+    }
+
+    /**
+     * Adds {@code entry} unless its certificate is already trusted or its user already has
+     * {@code maxPerUser} entries: the check and the add are one step, so concurrent admissions
+     * of one user cannot pass the cap together.
+     */
+    public synchronized Admission admit(TrustEntry entry, int maxPerUser) throws IOException {
+        String fingerprint = entry.fingerprint();
+        if (byFingerprint.containsKey(fingerprint)) {
+            return new Admission(Admission.Outcome.ALREADY_TRUSTED, countOf(entry.user(), entry.uid()));
         }
-        List<TrustEntry> updated = new ArrayList<>(entries);
-        updated.add(entry);
-        replace(updated);
-        return true;
+        int count = countOf(entry.user(), entry.uid());
+        if (count >= maxPerUser) {
+            return new Admission(Admission.Outcome.OVER_CAP, count);
+        }
+        journal.added(entry);
+        ordered.put(fingerprint, entry);
+        byFingerprint.put(fingerprint, entry);
+        perUser.merge(userKey(entry.user(), entry.uid()), 1, Integer::sum);
+        compactIfDue();
+        return new Admission(Admission.Outcome.ADDED, count + 1);
     }
 
     /** Adds {@code entry} only if the store is empty: the atomic check-and-add of first-client acceptance. */
     public synchronized boolean addIfEmpty(TrustEntry entry) throws IOException {
-        if (!entries.isEmpty()) {
-            return false;
-        }
-        replace(List.of(entry));
-        return true;
+        return isEmpty() && add(entry);
     }
 
     /** Removes the entries with these fingerprints; returns how many went. */
     public synchronized int remove(List<String> fingerprints) throws IOException {
-        List<TrustEntry> updated = entries.stream().filter(e -> !fingerprints.contains(e.fingerprint())).toList();
-        int removed = entries.size() - updated.size();
-        if (removed > 0) {
-            replace(updated);
+        List<String> present = fingerprints.stream().distinct().filter(byFingerprint::containsKey).toList();
+        if (present.isEmpty()) {
+            return 0;
         }
-        return removed;
+        journal.removed(present);
+        for (String fingerprint : present) {
+            TrustEntry gone = ordered.remove(fingerprint);
+            byFingerprint.remove(fingerprint);
+            perUser.computeIfPresent(userKey(gone.user(), gone.uid()), (k, n) -> n > 1 ? n - 1 : null);
+        }
+        compactIfDue();
+        return present.size();
     }
 
-    private void replace(List<TrustEntry> updated) throws IOException {
-        AtomicFile.write(file, format(updated).getBytes(StandardCharsets.US_ASCII), AtomicFile.OWNER_ONLY);
-        entries = List.copyOf(updated);
+    /** Writes the whole store to the main file and deletes the journal, if the journal holds any change. */
+    public synchronized void compact() throws IOException {
+        if (journal.hasChanges()) {
+            StoreFile.write(file, ordered.values());
+            fileBytes = Files.size(file);
+            journal.delete();
+        }
     }
 
-    static String format(List<TrustEntry> entries) {
-        StringBuilder text = new StringBuilder();
-        for (TrustEntry entry : entries) {
-            if (entry.method() != AdmissionMethod.MANUAL) {
-                text.append(METADATA_PREFIX)
-                        .append(" user=").append(entry.user())
-                        .append(" uid=").append(entry.uid())
-                        .append(" method=").append(entry.method().label())
-                        .append(" admitted=").append(entry.admitted())
-                        .append('\n');
-            }
-            text.append(Pem.encode(Pem.CERTIFICATE, entry.der()));
-        }
-        return text.toString();
+    /** Compacts, so that the main file is complete and Multipass-readable once the daemon has stopped. */
+    @Override
+    public void close() throws IOException {
+        compact();
     }
 
-    static List<TrustEntry> parse(String text, Path file) throws TrustStoreException {
-        List<TrustEntry> entries = new ArrayList<>();
-        try {
-            for (Pem.Block block : Pem.decode(text)) {
-                if (!block.label().equals(Pem.CERTIFICATE)) {
-                    throw new TrustStoreException(file + " line " + block.line() + ": unexpected " + block.label() + " block; the store holds only certificates");
-                }
-                Pem.certificate(block.der());
-                entries.add(entry(block, file));
-            }
-        } catch (Pem.PemException e) {
-            throw new TrustStoreException(file + ": " + e.getMessage(), e);
-        } catch (CertificateException e) {
-            throw new TrustStoreException(file + ": a block is not a valid certificate: " + e.getMessage(), e);
-        }
-        return entries;
-    }
-
-    private static TrustEntry entry(Pem.Block block, Path file) throws TrustStoreException {
-        List<String> preamble = block.preamble();
-        String metadata = preamble.isEmpty() ? "" : preamble.get(preamble.size() - 1);
-        if (!metadata.startsWith(METADATA_PREFIX)) {
-            return new TrustEntry(block.der(), "unknown", -1, AdmissionMethod.MANUAL, Instant.EPOCH);
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : metadata.substring(METADATA_PREFIX.length()).trim().split("\\s+")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                fields.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
+    /**
+     * Compacts once the journal is larger than half the main file: every change is already safe
+     * in the journal, so a failed rewrite is logged and retried at the next change, never
+     * reported as a failed change.
+     */
+    private void compactIfDue() {
+        if (journal.size() <= fileBytes / 2) {
+            return;
         }
         try {
-            return new TrustEntry(block.der(), fields.getOrDefault("user", "unknown"), Long.parseLong(fields.getOrDefault("uid", "-1")),
-                    AdmissionMethod.parse(fields.getOrDefault("method", "manual")), Instant.parse(fields.getOrDefault("admitted", Instant.EPOCH.toString())));
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw new TrustStoreException(file + " line " + (block.line() - 1) + ": bad metadata line: " + e.getMessage(), e);
+            compact();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not rewrite the trust store " + file + " (its journal keeps every change;"
+                    + " the rewrite is retried at the next change): " + e.getMessage());
         }
+    }
+
+    /**
+     * Whose certificates are counted together: the uid when known, else the user name (so every
+     * client of unknown uid, e.g. over TCP where the kernel cannot say, shares one count).
+     */
+    static String userKey(String user, long uid) {
+        return uid >= 0 ? "uid:" + uid : "user:" + user;
+    }
+
+    /**
+     * What {@link #admit} did, and how many entries the entry's user has now.
+     *
+     * @param outcome   added, already trusted (nothing written), or refused by the cap
+     * @param userCount the user's entries after the call
+     */
+    public record Admission(Outcome outcome, int userCount) {
+        /** What happened to the candidate entry. */
+        public enum Outcome { ADDED, ALREADY_TRUSTED, OVER_CAP }
     }
 
     /** A store file that cannot be read; the daemon refuses to start rather than lose entries. */

@@ -2,7 +2,8 @@
 package multipass.util;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -33,6 +34,21 @@ public final class AtomicFile {
 
     /** Replaces {@code target} with {@code content}, created with {@code mode} (ignored where POSIX modes do not exist). */
     public static void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        write(target, mode, out -> out.write(content));
+    }
+
+    /** What a streamed {@link #write(Path, Set, Content)} writes. */
+    @FunctionalInterface
+    public interface Content {
+        /** Writes the whole new content to {@code out} (which the caller closes and forces to disk). */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Replaces {@code target} with what {@code content} writes, streamed to the temporary file
+     * (so a large file is never held whole in memory), then forced, then renamed over it.
+     */
+    public static void write(Path target, Set<PosixFilePermission> mode, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = POSIX
                 ? Files.createTempFile(dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(mode))
@@ -42,10 +58,9 @@ public final class AtomicFile {
                 Files.setPosixFilePermissions(tmp, mode); // exactly the mode asked for, whatever the umask
             }
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
+                OutputStream stream = Channels.newOutputStream(out);
+                content.writeTo(stream);
+                stream.flush();
                 out.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

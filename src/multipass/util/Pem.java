@@ -2,6 +2,8 @@
 package multipass.util;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -43,35 +45,13 @@ public final class Pem {
      */
     public static List<Block> decode(String text) throws PemException {
         List<Block> blocks = new ArrayList<>();
-        List<String> preamble = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (!line.startsWith("-----BEGIN ") || !line.endsWith("-----")) {
-                if (!line.isEmpty()) {
-                    preamble.add(line);
-                }
-                continue;
+        PemReader reader = new PemReader(new StringReader(text));
+        try {
+            for (Block block = reader.next(); block != null; block = reader.next()) {
+                blocks.add(block);
             }
-            String label = line.substring("-----BEGIN ".length(), line.length() - 5);
-            int begin = i;
-            StringBuilder base64 = new StringBuilder();
-            String end = "-----END " + label + "-----";
-            while (++i < lines.length && !lines[i].strip().equals(end)) {
-                if (lines[i].strip().startsWith("-----")) {
-                    throw new PemException("line " + (i + 1) + ": expected '" + end + "' to close the block opened at line " + (begin + 1));
-                }
-                base64.append(lines[i].strip());
-            }
-            if (i >= lines.length) {
-                throw new PemException("line " + (begin + 1) + ": '" + line + "' has no matching '" + end + "'");
-            }
-            try {
-                blocks.add(new Block(label, Base64.getDecoder().decode(base64.toString()), List.copyOf(preamble), begin + 1));
-            } catch (IllegalArgumentException e) {
-                throw new PemException("line " + (begin + 1) + ": invalid base64 in the " + label + " block", e);
-            }
-            preamble.clear();
+        } catch (IOException e) {
+            throw new IllegalStateException("a StringReader does not fail", e);
         }
         return blocks;
     }

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+package multipass.trust;
+
+import multipass.trust.TrustStore.TrustStoreException;
+import multipass.util.AtomicFile;
+import multipass.util.Pem;
+import multipass.util.PemReader;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The trust store's main file, {@code multipass_client_certs.pem}: a concatenation of PEM
+ * certificates as Multipass writes and reads it, our metadata for each entry in one line of
+ * RFC 7468 explanatory text just above its block, which Multipass's parser skips:
+ *
+ * <pre>
+ * # multipass-trust: user=alice uid=1000 method=passphrase admitted=2026-11-26T15:00:00Z
+ * -----BEGIN CERTIFICATE-----
+ * </pre>
+ *
+ * A block without that line (added by hand, or by Multipass) is an entry with method
+ * {@code manual}. Reading streams the file block by block and checks each block's DER
+ * structure (a SEQUENCE of TBSCertificate, algorithm and signature, {@link Der}) instead of
+ * parsing it as an X.509 certificate: the daemon only ever compares exact bytes, and a full
+ * parse of 100,000 certificates would cost seconds at every start. Stateless.
+ */
+final class StoreFile {
+    static final String METADATA_PREFIX = "# multipass-trust:";
+
+    private StoreFile() {
+    }
+
+    /** Passes each entry of {@code file} to {@code sink} in file order; an absent file has none. */
+    static void read(Path file, Consumer<TrustEntry> sink) throws IOException, TrustStoreException {
+        Map<String, String> users = new HashMap<>(); // one String per user name, however many entries it has
+        // PEM is ASCII; hand-written comments between blocks may not be, and need not decode exactly.
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            PemReader reader = new PemReader(in);
+            for (Pem.Block block = reader.next(); block != null; block = reader.next()) {
+                if (!block.label().equals(Pem.CERTIFICATE)) {
+                    throw new TrustStoreException(file + " line " + block.line() + ": unexpected " + block.label()
+                            + " block; the store holds only certificates");
+                }
+                Der.requireCertificate(block.der(), file + " line " + block.line());
+                sink.accept(entry(block, file, users));
+            }
+        } catch (NoSuchFileException e) {
+            return; // no store yet: nothing trusted
+        } catch (Pem.PemException e) {
+            throw new TrustStoreException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces {@code file} with {@code entries}, durably and atomically, streaming them out. */
+    static void write(Path file, Collection<TrustEntry> entries) throws IOException {
+        AtomicFile.write(file, AtomicFile.OWNER_ONLY, out -> {
+            Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII), 1 << 16);
+            for (TrustEntry entry : entries) {
+                if (entry.method() != AdmissionMethod.MANUAL) {
+                    text.write(METADATA_PREFIX + " " + fields(entry) + "\n");
+                }
+                text.write(Pem.encode(Pem.CERTIFICATE, entry.der()));
+            }
+            text.flush();
+        });
+    }
+
+    /** The metadata of {@code entry} as {@code user=... uid=... method=... admitted=...}. */
+    static String fields(TrustEntry entry) {
+        return "user=" + entry.user() + " uid=" + entry.uid() + " method=" + entry.method().label() + " admitted=" + entry.admitted();
+    }
+
+    /**
+     * The entry of {@code der} with the metadata {@code pairs} (space-separated {@code key=value};
+     * missing keys take their defaults); {@code users} shares equal user names.
+     */
+    static TrustEntry entry(byte[] der, String pairs, Map<String, String> users) {
+        Map<String, String> fields = new HashMap<>();
+        for (String pair : pairs.trim().split("\\s+")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        String user = users.computeIfAbsent(fields.getOrDefault("user", "unknown"), name -> name);
+        return new TrustEntry(der, user, Long.parseLong(fields.getOrDefault("uid", "-1")),
+                AdmissionMethod.parse(fields.getOrDefault("method", "manual")), Instant.parse(fields.getOrDefault("admitted", Instant.EPOCH.toString())));
+    }
+
+    private static TrustEntry entry(Pem.Block block, Path file, Map<String, String> users) throws TrustStoreException {
+        List<String> preamble = block.preamble();
+        String metadata = preamble.isEmpty() ? "" : preamble.get(preamble.size() - 1);
+        if (!metadata.startsWith(METADATA_PREFIX)) {
+            return new TrustEntry(block.der(), "unknown", -1, AdmissionMethod.MANUAL, Instant.EPOCH);
+        }
+        try {
+            return entry(block.der(), metadata.substring(METADATA_PREFIX.length()), users);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new TrustStoreException(file + " line " + (block.line() - 1) + ": bad metadata line: " + e.getMessage(), e);
+        }
+    }
+}
