@@ -15,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -87,19 +90,60 @@ final class StoreFile {
 
     /**
      * The entry of {@code der} with the metadata {@code pairs} (space-separated {@code key=value};
-     * missing keys take their defaults); {@code users} shares equal user names.
+     * missing keys take their defaults, unknown ones are ignored); {@code users} shares equal user
+     * names. Hand-written rather than regular expressions and maps: it runs once per entry at
+     * every start.
      */
     static TrustEntry entry(byte[] der, String pairs, Map<String, String> users) {
-        Map<String, String> fields = new HashMap<>();
-        for (String pair : pairs.trim().split("\\s+")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                fields.put(pair.substring(0, eq), pair.substring(eq + 1));
+        String user = "unknown";
+        long uid = -1;
+        AdmissionMethod method = AdmissionMethod.MANUAL;
+        Instant admitted = Instant.EPOCH;
+        int at = 0;
+        while (at < pairs.length()) {
+            int end = pairs.indexOf(' ', at);
+            end = end < 0 ? pairs.length() : end;
+            int eq = pairs.indexOf('=', at);
+            if (eq > at && eq < end) {
+                String value = pairs.substring(eq + 1, end);
+                switch (pairs.substring(at, eq)) {
+                    case "user" -> user = users.computeIfAbsent(value, name -> name);
+                    case "uid" -> uid = Long.parseLong(value);
+                    case "method" -> method = AdmissionMethod.parse(value);
+                    case "admitted" -> admitted = instant(value);
+                    default -> { } // a field of a later version: kept out, not an error
+                }
+            }
+            at = end + 1;
+        }
+        return new TrustEntry(der, user, uid, method, admitted);
+    }
+
+    /** Parses an instant; {@code yyyy-MM-ddTHH:mm:ssZ}, as this store writes it, without the general parser. */
+    static Instant instant(String text) {
+        if (text.length() == 20 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
+                && text.charAt(16) == ':' && text.charAt(19) == 'Z') {
+            try {
+                LocalDateTime time = LocalDateTime.of(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10), digits(text, 11, 13),
+                        digits(text, 14, 16), digits(text, 17, 19));
+                return time.toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException | NumberFormatException e) {
+                return Instant.parse(text); // let the general parser say what is wrong with it
             }
         }
-        String user = users.computeIfAbsent(fields.getOrDefault("user", "unknown"), name -> name);
-        return new TrustEntry(der, user, Long.parseLong(fields.getOrDefault("uid", "-1")),
-                AdmissionMethod.parse(fields.getOrDefault("method", "manual")), Instant.parse(fields.getOrDefault("admitted", Instant.EPOCH.toString())));
+        return Instant.parse(text);
+    }
+
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                throw new NumberFormatException("not a digit in '" + text + "'");
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     private static TrustEntry entry(Pem.Block block, Path file, Map<String, String> users) throws TrustStoreException {

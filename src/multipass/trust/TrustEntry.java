@@ -12,6 +12,16 @@ import java.util.HexFormat;
  * Immutable; equality of certificates is by exact DER bytes.
  */
 public record TrustEntry(byte[] der, String user, long uid, AdmissionMethod method, Instant admitted) {
+    private static final HexFormat HEX = HexFormat.of();
+    /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up each time, a cost at 100,000 entries. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a mandatory JDK algorithm", e);
+        }
+    });
+
     public TrustEntry {
         der = der.clone();
     }
@@ -28,11 +38,7 @@ public record TrustEntry(byte[] der, String user, long uid, AdmissionMethod meth
 
     /** Lower-case hex SHA-256 of {@code der}. */
     public static String fingerprint(byte[] der) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a mandatory JDK algorithm", e);
-        }
+        return HEX.formatHex(SHA256.get().digest(der));
     }
 
     /** True when this entry holds exactly {@code candidate} (constant-time compare). */
