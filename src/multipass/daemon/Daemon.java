@@ -93,13 +93,14 @@ public final class Daemon implements AutoCloseable {
                     .orElseThrow(() -> new StartupException("another daemon is already using the data directory " + options.dataDir()
                             + "; stop it first", null));
             for (Path file : List.of(TrustStore.RELATIVE_PATH, TrustStore.JOURNAL_RELATIVE_PATH, Path.of(Settings.FILE), Path.of("certificates", "localhost_key.pem"),
-                    Path.of(InventoryBackend.FILE))) {
+                    Path.of(InventoryBackend.FILE), Path.of(InventoryBackend.JOURNAL))) {
                 DataDir.requireSafeFile(options.dataDir().resolve(file));
             }
             DataDir.removeLeftovers(options.dataDir());
             TrustStore store = TrustStore.open(options.dataDir());
             Settings settings = Settings.open(options.dataDir());
-            InstanceCommands instances = new InstanceCommands(InventoryBackend.open(options.dataDir(), clock));
+            InventoryBackend inventory = InventoryBackend.open(options.dataDir(), clock);
+            InstanceCommands instances = new InstanceCommands(inventory);
             Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
@@ -114,7 +115,7 @@ public final class Daemon implements AutoCloseable {
                     new RefusalAudit(clock), instances);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.size(), adminGroup == null ? "none" : adminGroup);
-            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock, clock, List.of(store));
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock, clock, List.of(store, inventory));
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
             release(lock);
             throw new StartupException(e.getMessage(), e);

@@ -27,7 +27,7 @@ import java.util.Set;
 final class DataDir {
     private static final System.Logger LOG = System.getLogger(DataDir.class.getName());
     /** The files the daemon replaces with {@link AtomicFile} (relative to the data dir). */
-    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, TrustStore.JOURNAL_RELATIVE_PATH, Path.of(Settings.FILE), Path.of(InventoryBackend.FILE),
+    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, TrustStore.JOURNAL_RELATIVE_PATH, Path.of(Settings.FILE), Path.of(InventoryBackend.FILE), Path.of(InventoryBackend.JOURNAL),
             Path.of("certificates", "localhost_key.pem"), Path.of("certificates", "localhost.pem"), Path.of("certificates", "multipass_root_cert.pem"));
 
     private DataDir() {

@@ -1,52 +1,80 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.instances;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 
 /**
  * The bundled {@link Backend}: an inventory of instances and their states, kept in
- * {@code instances.txt} in the daemon's data dir ({@link InventoryFile}). It starts no virtual
+ * {@code instances.txt} in the daemon's data dir ({@link InventoryFile}) and a journal of the
+ * changes since that file was written ({@link InventoryJournal}). It starts no virtual
  * machine, downloads no image and assigns no address; it is what lets the authorization story
  * be exercised end to end, and the model a real backend would follow.
  *
+ * <p>A change is appended to the journal and forced to disk (one small write, whatever the
+ * number of instances) before it is published in memory and returned; once the journal is
+ * larger than half the file, the file is rewritten whole (write, fsync, rename) and the journal
+ * deleted, and {@link #close()} does the same, so a daemon that stopped cleanly leaves the
+ * whole inventory in {@code instances.txt}. Names are checked against a lower-case index, so a
+ * launch does not scan the inventory.
+ *
  * <p>Threading: mutations hold this object's lock from the check to the write, so names stay
- * unique and no acknowledged change is lost; each one writes the new inventory (write, fsync,
- * rename) before it is published in memory and returned. Reads take the published snapshot
- * without locking.
+ * unique and no acknowledged change is lost; they publish a change under a write lock that
+ * readers take to copy, so a reader sees every change of a request or none of it, and never
+ * waits for a disk write.
  */
-public final class InventoryBackend implements Backend {
+public final class InventoryBackend implements Backend, Closeable {
     public static final String NAME = "inventory";
     public static final String DESCRIPTION = "records instances and their state only: no virtual machine runs";
     /** The inventory file's name in the data dir. */
     public static final String FILE = InventoryFile.NAME;
+    /** The journal's name in the data dir. */
+    public static final String JOURNAL = InventoryJournal.NAME;
+
+    private static final System.Logger LOG = System.getLogger(InventoryBackend.class.getName());
 
     private final Path file;
     private final Clock clock;
     private final Random random = new SecureRandom();
-    private volatile Map<String, Instance> instances;
+    private final InventoryJournal journal;
+    /** The instances by name; changed only under this object's lock and {@link #published}'s write lock. */
+    private final TreeMap<String, Instance> instances;
+    /** Each name in lower case to the name, as host names compare; guarded like {@link #instances}. */
+    private final Map<String, String> lowerCase = new HashMap<>();
+    private final ReentrantReadWriteLock published = new ReentrantReadWriteLock();
+    /** The file's size when last read or written; guarded by this. */
+    private long fileBytes;
 
-    private InventoryBackend(Path file, Clock clock, Map<String, Instance> instances) {
+    private InventoryBackend(Path file, Clock clock, InventoryJournal journal, TreeMap<String, Instance> instances, long fileBytes) {
         this.file = file;
         this.clock = clock;
-        this.instances = Collections.unmodifiableMap(instances);
+        this.journal = journal;
+        this.instances = instances;
+        this.fileBytes = fileBytes;
+        instances.keySet().forEach(name -> lowerCase.put(lower(name), name));
     }
 
-    /** Loads the inventory in {@code dataDir} (none yet: empty); a file that does not parse is an error naming it. */
+    /** Loads the inventory in {@code dataDir} (none yet: empty), then its journal; a file that does not parse is an error naming it. */
     public static InventoryBackend open(Path dataDir, Clock clock) throws IOException {
         Path file = dataDir.resolve(InventoryFile.NAME);
-        return new InventoryBackend(file, clock, InventoryFile.read(file));
+        TreeMap<String, Instance> instances = new TreeMap<>(InventoryFile.read(file));
+        long fileBytes = Files.exists(file) ? Files.size(file) : 0;
+        InventoryJournal journal = InventoryJournal.replay(dataDir.resolve(InventoryJournal.NAME), instances);
+        return new InventoryBackend(file, clock, journal, instances, fileBytes);
     }
 
     @Override
@@ -61,32 +89,29 @@ public final class InventoryBackend implements Backend {
 
     @Override
     public List<Instance> list() {
-        return List.copyOf(instances.values());
+        return read(() -> List.copyOf(instances.values()));
     }
 
     @Override
     public List<Instance> info(Selection selection) throws InstanceException {
         List<InstanceException> problems = new ArrayList<>();
-        List<Instance> found = select(instances, selection, state -> true, problems);
+        List<Instance> found = read(() -> select(instances, selection, state -> true, problems));
         throwIfAny(problems);
         return found;
     }
 
     @Override
     public synchronized Instance launch(LaunchSpec spec) throws InstanceException, IOException {
-        Map<String, Instance> current = instances;
-        Predicate<String> taken = name -> sameName(current, name).isPresent();
+        Predicate<String> taken = name -> lowerCase.containsKey(lower(name));
         String name = spec.name() != null ? spec.name() : InstanceNames.generate(random, taken);
-        Optional<String> existing = sameName(current, name);
-        if (existing.isPresent()) {
+        String existing = lowerCase.get(lower(name));
+        if (existing != null) {
             throw new InstanceException(InstanceException.Reason.ALREADY_EXISTS, "instance \"" + name + "\" already exists"
-                    + (existing.get().equals(name) ? "" : " (as \"" + existing.get() + "\": names differing only in case would clash as host names)"));
+                    + (existing.equals(name) ? "" : " (as \"" + existing + "\": names differing only in case would clash as host names)"));
         }
         Instance instance = new Instance(name, InstanceState.RUNNING, spec.image(), spec.cpus(), spec.memoryBytes(), spec.diskBytes(),
                 clock.instant().truncatedTo(ChronoUnit.SECONDS), "");
-        Map<String, Instance> next = new TreeMap<>(current);
-        next.put(name, instance);
-        commit(next);
+        change(List.of(instance));
         return instance;
     }
 
@@ -94,19 +119,16 @@ public final class InventoryBackend implements Backend {
     public synchronized List<Instance> apply(Transition transition, Selection selection) throws InstanceException, IOException {
         List<InstanceException> problems = new ArrayList<>();
         List<Instance> targets = select(instances, selection, transition::takesAll, problems);
-        Map<String, Instance> next = new TreeMap<>(instances);
         List<Instance> moved = new ArrayList<>();
         for (Instance target : targets) {
             try {
-                Instance after = target.withState(transition.apply(target.name(), target.state()));
-                next.put(after.name(), after);
-                moved.add(after);
+                moved.add(target.withState(transition.apply(target.name(), target.state())));
             } catch (InstanceException e) {
                 problems.add(e);
             }
         }
         throwIfAny(problems);
-        commit(next);
+        change(moved);
         return moved;
     }
 
@@ -120,25 +142,81 @@ public final class InventoryBackend implements Backend {
         return remove(instances.values().stream().filter(i -> i.state() == InstanceState.DELETED).toList());
     }
 
+    /** Writes the whole inventory to {@code instances.txt} and deletes the journal, if the journal holds any change. */
+    public synchronized void compact() throws IOException {
+        if (journal.hasChanges()) {
+            InventoryFile.write(file, instances.values());
+            fileBytes = Files.size(file);
+            journal.delete();
+        }
+    }
+
+    /** Compacts, so that {@code instances.txt} is complete once the daemon has stopped. */
+    @Override
+    public void close() throws IOException {
+        compact();
+    }
+
+    /** Persists then publishes the instances {@code changed} (those that did change). Called with the lock held. */
+    private void change(List<Instance> changed) throws IOException {
+        List<Instance> real = changed.stream().filter(i -> !i.equals(instances.get(i.name()))).toList();
+        if (real.isEmpty()) {
+            return; // e.g. starting a running instance: nothing to write
+        }
+        journal.changed(real);
+        publish(() -> real.forEach(i -> {
+            instances.put(i.name(), i);
+            lowerCase.put(lower(i.name()), i.name());
+        }));
+        compactIfDue();
+    }
+
+    /** Persists then publishes the removal of {@code doomed}. Called with the lock held. */
     private List<Instance> remove(List<Instance> doomed) throws IOException {
-        Map<String, Instance> next = new TreeMap<>(instances);
-        doomed.forEach(i -> next.remove(i.name()));
-        commit(next);
+        if (!doomed.isEmpty()) {
+            journal.removed(doomed.stream().map(Instance::name).toList());
+            publish(() -> doomed.forEach(i -> {
+                instances.remove(i.name());
+                lowerCase.remove(lower(i.name()));
+            }));
+            compactIfDue();
+        }
         return doomed;
     }
 
-    /** Persists {@code next}, then publishes it; on failure nothing changes. Called with the lock held. */
-    private void commit(Map<String, Instance> next) throws IOException {
-        if (next.equals(instances)) {
-            return; // e.g. starting a running instance: nothing to write
+    private void publish(Runnable update) {
+        published.writeLock().lock();
+        try {
+            update.run();
+        } finally {
+            published.writeLock().unlock();
         }
-        InventoryFile.write(file, next.values());
-        instances = Collections.unmodifiableMap(next);
     }
 
-    /** The instance name equal to {@code name} but for case, as host names compare. */
-    private static Optional<String> sameName(Map<String, Instance> instances, String name) {
-        return instances.keySet().stream().filter(name::equalsIgnoreCase).findFirst();
+    private <T> T read(java.util.function.Supplier<T> reader) {
+        published.readLock().lock();
+        try {
+            return reader.get();
+        } finally {
+            published.readLock().unlock();
+        }
+    }
+
+    /** Rewrites the file once the journal is larger than half of it; a failure is logged (the journal has every change). */
+    private void compactIfDue() {
+        if (journal.size() <= fileBytes / 2) {
+            return;
+        }
+        try {
+            compact();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not rewrite the inventory " + file + " (its journal keeps every change;"
+                    + " the rewrite is retried at the next change): " + e.getMessage());
+        }
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 
     /** The named instances (an unknown name adds to {@code problems}), or with {@code --all} those {@code takesAll} accepts. */

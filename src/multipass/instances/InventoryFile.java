@@ -59,16 +59,19 @@ final class InventoryFile {
 
     static String format(Collection<Instance> instances) {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
-        instances.stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(i -> out
-                .append("name=").append(i.name())
-                .append("\tstate=").append(i.state().label())
-                .append("\timage=").append(i.image())
-                .append("\tcpus=").append(i.cpus())
-                .append("\tmemory=").append(i.memoryBytes())
-                .append("\tdisk=").append(i.diskBytes())
-                .append("\tcreated=").append(i.created())
-                .append('\n'));
+        instances.stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(i -> out.append(line(i)).append('\n'));
         return out.toString();
+    }
+
+    /** One instance's line, without its newline. */
+    static String line(Instance i) {
+        return "name=" + i.name()
+                + "\tstate=" + i.state().label()
+                + "\timage=" + i.image()
+                + "\tcpus=" + i.cpus()
+                + "\tmemory=" + i.memoryBytes()
+                + "\tdisk=" + i.diskBytes()
+                + "\tcreated=" + i.created();
     }
 
     static Map<String, Instance> parse(Path file, String text) throws CorruptException {
@@ -89,7 +92,8 @@ final class InventoryFile {
         return instances;
     }
 
-    private static Instance instance(Path file, int line, String text) throws CorruptException {
+    /** Parses one instance line ({@link #line}); {@code line} is its number in {@code file}, for the message. */
+    static Instance instance(Path file, int line, String text) throws CorruptException {
         String[] fields = text.split("\t", -1);
         if (fields.length != KEYS.size()) {
             throw new CorruptException(file, line, "expected " + KEYS.size() + " tab-separated fields, found " + fields.length);

@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * multipass-trust-journal 1                      the header, written atomically with the file
- * + user=alice uid=1000 ... der=MIIB... 3f2a9c01  a record: ASCII payload, space, CRC-32C (8 hex)
+ * + user=alice uid=1000 ... der=MIIB... 3f2a9c01  a record: one line of UTF-8, a space, its CRC-32C (8 hex)
  * </pre>
  *
  * Crash rules: the header is never torn (the file is created whole by {@link AtomicFile});
@@ -86,19 +86,16 @@ public final class AppendLog {
         return new AppendLog(file, header, mode, good, good < bytes.length);
     }
 
-    /** Appends {@code payload} (printable ASCII, no newline) as one record and forces it to disk. */
+    /** Appends {@code payload} (one line: no CR or LF; written as UTF-8) as one record and forces it to disk. */
     public void append(String payload) throws IOException {
-        for (int i = 0; i < payload.length(); i++) {
-            char c = payload.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new IllegalArgumentException("a journal record must be printable ASCII; found character " + (int) c);
-            }
+        if (payload.indexOf('\n') >= 0 || payload.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a journal record must be one line; this one has a line break");
         }
         if (length < 0) {
             AtomicFile.write(file, (header + "\n").getBytes(StandardCharsets.US_ASCII), mode);
             length = header.length() + 1;
         }
-        byte[] line = (payload + " " + checksum(payload.getBytes(StandardCharsets.US_ASCII)) + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] line = (payload + " " + checksum(payload.getBytes(StandardCharsets.UTF_8)) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
             if (tail) {
                 out.truncate(length); // a torn record (a crash, a failed write): never leave it between two good ones
@@ -140,7 +137,7 @@ public final class AppendLog {
         if (space < start || bytes[space] != ' ') {
             return null;
         }
-        String payload = new String(bytes, start, space - start, StandardCharsets.US_ASCII);
+        String payload = new String(bytes, start, space - start, StandardCharsets.UTF_8);
         String crc = new String(bytes, space + 1, 8, StandardCharsets.US_ASCII);
         return crc.equals(checksum(java.util.Arrays.copyOfRange(bytes, start, space))) ? payload : null;
     }
