@@ -100,6 +100,10 @@ public final class Daemon implements AutoCloseable {
             TrustStore store = TrustStore.open(options.dataDir());
             Settings settings = Settings.open(options.dataDir());
             InventoryBackend inventory = InventoryBackend.open(options.dataDir(), clock);
+            // A journal left by a crash goes into the main files now (no-ops after a clean stop), so they are
+            // complete (and Multipass-readable, for the trust store) from every start; see docs/trust-model.md.
+            store.compact();
+            inventory.compact();
             InstanceCommands instances = new InstanceCommands(inventory);
             Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
             UserDatabase users = UserDatabase.system();
