@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>after each failure the next attempt is held back exponentially: 1 s, 2 s, 4 s, ...
- *       capped at 60 s (the defaults of {@link Limits});
+ *       capped at 60 s (the defaults of {@link AuthLimits});
  *   <li>after 10 consecutive failures the identity is locked out for 10 minutes, and told for
  *       how long;
  *   <li>only one attempt per identity is in flight at a time, so opening many connections
@@ -28,11 +28,11 @@ public final class AuthThrottle {
     private static final Duration FORGET_AFTER = Duration.ofHours(1);
     private static final int PRUNE_ABOVE = 10_000;
 
-    private final Limits limits;
+    private final AuthLimits limits;
     private final Clock clock;
     private final Map<String, State> states = new HashMap<>();
 
-    public AuthThrottle(Limits limits, Clock clock) {
+    public AuthThrottle(AuthLimits limits, Clock clock) {
         this.limits = limits;
         this.clock = clock;
     }

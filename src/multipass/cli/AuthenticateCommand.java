@@ -2,6 +2,8 @@
 package multipass.cli;
 
 import multipass.auth.PassphraseHash;
+import multipass.protocol.CommandNames;
+import multipass.settings.SettingKeys;
 
 import java.io.IOException;
 import java.util.List;
@@ -9,7 +11,7 @@ import java.util.Map;
 
 /** {@code multipass authenticate [<passphrase>]} (alias {@code auth}): trust this client by passphrase. */
 final class AuthenticateCommand implements Command {
-    static final String PROMPT = "Please enter passphrase: ";
+    static final String PROMPT = SettingKeys.PASSPHRASE.prompt().first();
     private static final CommandSpec SPEC = new CommandSpec("authenticate", List.of("auth"), "Authenticate client", "[<passphrase>]",
             List.of("Authenticate with the Multipass service.",
                     "A system administrator should provide you with a passphrase",
@@ -29,7 +31,7 @@ final class AuthenticateCommand implements Command {
             throw call.usageError("Too many arguments given");
         }
         String passphrase = call.args().isEmpty() ? prompt(call) : call.args().get(0);
-        call.call("authenticate", List.of(passphrase), Map.of());
+        call.call(CommandNames.AUTHENTICATE, List.of(passphrase), Map.of());
         return 0;
     }
 

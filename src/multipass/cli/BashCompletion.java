@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.settings.SettingKeys;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,10 +120,10 @@ public final class BashCompletion {
         if (!command.arguments().isEmpty()) {
             switch (command.arguments().get(0).name()) {
                 case "key":
-                    words.addAll(SettingsKeys.ALL);
+                    words.addAll(SettingKeys.names());
                     break;
                 case "keyval":
-                    SettingsKeys.ALL.forEach(key -> words.add(key + "="));
+                    SettingKeys.names().forEach(key -> words.add(key + "="));
                     break;
                 case "command":
                     commands.forEach(c -> words.add(c.name()));

@@ -124,7 +124,8 @@ public final class Cli {
             out.print(HelpFormatter.command(spec));
             return 0;
         }
-        Invocation call = new Invocation(spec, positionals, options, Math.min(verbosity, 4), out, err, terminal, connector);
+        Invocation call = new Invocation(spec, positionals, options, Math.min(verbosity, 4), out, err, terminal, connector,
+                platform.clientConfigFile());
         return command.run(call);
     }
 

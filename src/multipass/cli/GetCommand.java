@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.Reply;
+import multipass.settings.SettingKeys;
 
 import java.util.List;
-import java.util.Map;
 
 /** {@code multipass get <key> | --keys}: show a setting ({@code local.passphrase} shows only whether one is set). */
 final class GetCommand implements Command {
@@ -27,8 +26,8 @@ final class GetCommand implements Command {
                     + " `--keys` option for now.");
         }
         if (call.option("keys", null) != null) {
-            for (String key : call.args().isEmpty() ? SettingsKeys.ALL : call.args()) {
-                SettingsKeys.requireKnown(call, key);
+            for (String key : call.args().isEmpty() ? SettingKeys.names() : call.args()) {
+                SettingValues.requireKnown(call, key);
                 call.out().println(key);
             }
             return 0;
@@ -36,10 +35,7 @@ final class GetCommand implements Command {
         if (call.args().isEmpty()) {
             throw call.usageError("Need a key, or --keys to list them.");
         }
-        String key = call.args().get(0);
-        SettingsKeys.requireKnown(call, key);
-        Reply reply = call.call("get", List.of(key), Map.of());
-        call.out().println(reply.records().isEmpty() ? "" : reply.records().get(0).getOrDefault("value", ""));
+        call.out().println(SettingValues.get(call, SettingValues.requireKnown(call, call.args().get(0))));
         return 0;
     }
 }

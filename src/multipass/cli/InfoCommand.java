@@ -2,6 +2,7 @@
 package multipass.cli;
 
 import multipass.instances.Sizes;
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 
 import java.util.List;
@@ -45,7 +46,7 @@ final class InfoCommand implements Command {
             throw call.usageError("Invalid format type given.");
         }
         Map<String, String> options = InstanceActionCommand.selection(call);
-        Reply reply = call.call("info", call.args(), options);
+        Reply reply = call.call(CommandNames.INFO, call.args(), options);
         call.out().print(format.equals("table") ? table(reply.records()) : FORMATTER.render(format, reply.records(), ""));
         return 0;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.protocol.CommandNames;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,34 +15,36 @@ import java.util.Map;
 final class InstanceActionCommand implements Command {
     private static final String NAMES = "<name> [<name> ...]";
 
+    private final String daemonCommand;
     private final CommandSpec spec;
 
-    private InstanceActionCommand(CommandSpec spec) {
+    private InstanceActionCommand(String daemonCommand, CommandSpec spec) {
+        this.daemonCommand = daemonCommand;
         this.spec = spec;
     }
 
     static InstanceActionCommand start() {
-        return new InstanceActionCommand(new CommandSpec("start", List.of(), "Start instances", NAMES,
+        return new InstanceActionCommand(CommandNames.START, new CommandSpec("start", List.of(), "Start instances", NAMES,
                 List.of("Start the named instances. Exits with return code 0", "when the instances start, or with an error code if",
                         "any fail to start."),
                 List.of(all("Start all instances")), List.of(names("Names of instances to start."))));
     }
 
     static InstanceActionCommand stop() {
-        return new InstanceActionCommand(new CommandSpec("stop", List.of(), "Stop running instances", NAMES,
+        return new InstanceActionCommand(CommandNames.STOP, new CommandSpec("stop", List.of(), "Stop running instances", NAMES,
                 List.of("Stop the named instances. Exits with return code 0", "if successful."),
                 List.of(all("Stop all instances")), List.of(names("Names of instances to stop."))));
     }
 
     static InstanceActionCommand delete() {
-        return new InstanceActionCommand(new CommandSpec("delete", List.of(), "Delete instances", NAMES,
+        return new InstanceActionCommand(CommandNames.DELETE, new CommandSpec("delete", List.of(), "Delete instances", NAMES,
                 List.of("Delete instances, to be purged with the \"purge\" command,", "or recovered with the \"recover\" command."),
                 List.of(all("Delete all instances"), new CommandSpec.OptionSpec("p", "purge", null, "Purge instances immediately")),
                 List.of(names("Names of instances to delete"))));
     }
 
     static InstanceActionCommand recover() {
-        return new InstanceActionCommand(new CommandSpec("recover", List.of(), "Recover deleted instances", NAMES,
+        return new InstanceActionCommand(CommandNames.RECOVER, new CommandSpec("recover", List.of(), "Recover deleted instances", NAMES,
                 List.of("Recover deleted instances so they can be used again."),
                 List.of(all("Recover all deleted instances")), List.of(names("Names of instances to recover"))));
     }
@@ -64,7 +68,7 @@ final class InstanceActionCommand implements Command {
         if (call.option("purge", null) != null) {
             options.put("purge", "true");
         }
-        call.call(spec.name(), call.args(), options);
+        call.call(daemonCommand, call.args(), options);
         return 0;
     }
 

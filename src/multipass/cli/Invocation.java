@@ -7,6 +7,7 @@ import multipass.protocol.Request;
 import multipass.protocol.Status;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -24,9 +25,10 @@ final class Invocation {
     private final PrintStream err;
     private final Terminal terminal;
     private final DaemonConnector connector;
+    private final Path clientConfigFile;
 
     Invocation(CommandSpec spec, List<String> args, Map<String, String> options, int verbosity,
-               PrintStream out, PrintStream err, Terminal terminal, DaemonConnector connector) {
+               PrintStream out, PrintStream err, Terminal terminal, DaemonConnector connector, Path clientConfigFile) {
         this.spec = spec;
         this.args = List.copyOf(args);
         this.options = Map.copyOf(options);
@@ -35,6 +37,7 @@ final class Invocation {
         this.err = err;
         this.terminal = terminal;
         this.connector = connector;
+        this.clientConfigFile = clientConfigFile;
     }
 
     List<String> args() {
@@ -60,6 +63,17 @@ final class Invocation {
 
     Terminal terminal() {
         return terminal;
+    }
+
+    /** The user's client configuration file, where client-side settings live. */
+    Path clientConfigFile() {
+        return clientConfigFile;
+    }
+
+    /** Prints {@code <command> failed: <message>} on stderr and fails as a failed command (exit 2). */
+    CommandFailed failed(String message) {
+        err.println(spec.name() + " failed: " + message);
+        return new CommandFailed(ExitCode.COMMAND_FAILED);
     }
 
     /** Prints {@code message} on stderr and fails with a command-line error (exit 1). */

@@ -3,6 +3,7 @@ package multipass.cli;
 
 import multipass.instances.InstanceNames;
 import multipass.instances.LaunchSpec;
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ final class LaunchCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw call.usageError("Error: " + e.getMessage());
         }
-        Reply reply = call.call("launch", call.args(), options);
+        Reply reply = call.call(CommandNames.LAUNCH, call.args(), options);
         // The daemon replies with the new instance's record; its name is the one it picked when none was given.
         call.out().println("Launched: " + reply.records().stream().findFirst().map(r -> r.get("name")).orElse(options.getOrDefault("name", "")));
         return 0;

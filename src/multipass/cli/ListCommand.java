@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 
 import java.util.List;
@@ -34,7 +35,7 @@ final class ListCommand implements Command {
         if (!RecordFormatter.FORMATS.contains(format)) {
             throw call.usageError("Invalid format type given.");
         }
-        Reply reply = call.call("list", List.of(), Map.of());
+        Reply reply = call.call(CommandNames.LIST, List.of(), Map.of());
         call.out().print(FORMATTER.render(format, reply.records(), EMPTY));
         return 0;
     }

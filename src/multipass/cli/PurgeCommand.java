@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.protocol.CommandNames;
+
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +21,7 @@ final class PurgeCommand implements Command {
         if (!call.args().isEmpty()) {
             throw call.usageError("This command takes no arguments");
         }
-        call.call("purge", List.of(), Map.of());
+        call.call(CommandNames.PURGE, List.of(), Map.of());
         return 0;
     }
 }

@@ -2,11 +2,11 @@
 package multipass.cli;
 
 import multipass.auth.PassphraseHash;
+import multipass.settings.Setting;
 
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /** {@code multipass set <key>[=<value>]}: change a setting; the passphrase is prompted for twice when no value is given. */
 final class SetCommand implements Command {
@@ -32,19 +32,20 @@ final class SetCommand implements Command {
         if (parts.length > 2 || parts[0].isEmpty()) {
             throw call.usageError("Bad key-value format.");
         }
-        String key = parts[0];
-        SettingsKeys.requireKnown(call, key);
-        String value = parts.length == 2 ? parts[1] : promptTwice(call);
-        call.call("set", List.of(key, value), Map.of());
+        Setting setting = SettingValues.requireKnown(call, parts[0]);
+        String value = parts.length == 2 ? parts[1] : prompt(call, setting);
+        SettingValues.set(call, setting, value);
         return 0;
     }
 
-    private static String promptTwice(Invocation call) throws CommandFailed {
-        char[] first = read(call, AuthenticateCommand.PROMPT);
-        char[] second = read(call, "Please re-enter passphrase: ");
+    /** Asks for the value with the key's own prompts: once, or twice and compared when the entry has a confirmation prompt. */
+    private static String prompt(Invocation call, Setting setting) throws CommandFailed {
+        Setting.Prompt prompt = setting.prompt();
+        char[] first = read(call, setting, prompt.first());
+        char[] second = prompt.again() == null ? first.clone() : read(call, setting, prompt.again());
         try {
             if (!Arrays.equals(first, second)) {
-                throw call.usageError("Passphrases do not match");
+                throw call.usageError(prompt.mismatch());
             }
             return new String(first);
         } finally {
@@ -53,9 +54,9 @@ final class SetCommand implements Command {
         }
     }
 
-    private static char[] read(Invocation call, String prompt) throws CommandFailed {
+    private static char[] read(Invocation call, Setting setting, String prompt) throws CommandFailed {
         try {
-            char[] typed = call.terminal().readSecret(prompt);
+            char[] typed = setting.secret() ? call.terminal().readSecret(prompt) : call.terminal().readLine(prompt);
             if (typed == null) {
                 throw call.usageError("Failed to read value");
             }

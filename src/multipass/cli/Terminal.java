@@ -59,6 +59,13 @@ final class Terminal {
         }
     }
 
+    /** Prompts and reads one line with echo; null at end of input before a line. */
+    char[] readLine(String prompt) throws IOException {
+        out.print(prompt);
+        out.flush();
+        return readLine();
+    }
+
     /** Turns terminal echo on or off with stty (stdin is a terminal but stdout is not); true on success. */
     private static boolean setEcho(boolean on) {
         try {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ final class TrustCommand implements Command {
         if (!RecordFormatter.FORMATS.contains(format)) {
             throw call.usageError("Invalid format type given.");
         }
-        Reply reply = call.call("trust-list", List.of(), Map.of());
+        Reply reply = call.call(CommandNames.TRUST_LIST, List.of(), Map.of());
         List<Map<String, String>> records = format.equals("table") ? reply.records().stream().map(TrustCommand::shortened).toList() : reply.records();
         call.out().print(FORMATTER.render(format, records, "No trusted clients."));
         return 0;
@@ -74,7 +75,7 @@ final class TrustCommand implements Command {
         if (call.option("format", null) != null) {
             throw call.usageError("--format applies to 'trust list' only.");
         }
-        Reply reply = call.call("trust-remove", fingerprints, Map.of());
+        Reply reply = call.call(CommandNames.TRUST_REMOVE, fingerprints, Map.of());
         for (Map<String, String> removed : reply.records()) {
             call.out().println("Removed " + removed.get("fingerprint") + " (" + removed.get("user") + ")");
         }

@@ -2,6 +2,7 @@
 package multipass.cli;
 
 import multipass.BuildInfo;
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 
 import java.util.List;
@@ -24,7 +25,7 @@ final class VersionCommand implements Command {
         }
         call.out().println("multipass  " + BuildInfo.VERSION);
         call.out().flush();
-        Reply reply = call.call("version", List.of(), Map.of());
+        Reply reply = call.call(CommandNames.VERSION, List.of(), Map.of());
         String version = reply.records().isEmpty() ? "unknown" : reply.records().get(0).getOrDefault("version", "unknown");
         call.out().println("multipassd " + version);
         return 0;

@@ -5,6 +5,8 @@ import multipass.auth.AuthThrottle;
 import multipass.auth.HashGate;
 import multipass.auth.PassphraseHash;
 import multipass.auth.Peer;
+import multipass.protocol.Access;
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
@@ -48,28 +50,83 @@ final class Authentication {
         this.sleeper = sleeper;
     }
 
+    /** Registers {@code authenticate}, open to every caller. */
+    void register(CommandTable table) {
+        table.add(CommandNames.AUTHENTICATE, Access.OPEN, (request, peer, trusted) -> authenticate(request, peer));
+    }
+
+    /**
+     * {@code authenticate}, in its steps: check the request, throttle the caller, verify the
+     * passphrase, admit the certificate. Each step either returns what the next needs or ends
+     * the request with its reply ({@link Refused}); a new step is one more line here.
+     */
     Reply authenticate(Request request, Peer peer) throws IOException {
+        try {
+            String hash = check(request, peer);
+            AuthThrottle.Attempt attempt = throttle(peer);
+            verify(request, peer, hash, attempt);
+            admit(peer);
+            return Reply.ok();
+        } catch (Refused refused) {
+            return refused.reply;
+        }
+    }
+
+    /** The request's shape, a certificate to trust, and a passphrase set: returns the stored hash. */
+    private String check(Request request, Peer peer) throws Refused {
         if (request.args().size() != 1) {
-            return Reply.error(Status.INVALID_ARGUMENT, "authenticate takes exactly one passphrase");
+            throw new Refused(Reply.error(Status.INVALID_ARGUMENT, "authenticate takes exactly one passphrase"));
         }
         if (peer.certificate() == null) {
-            return Reply.error(Status.INVALID_ARGUMENT, "no client certificate was presented, so there is nothing to authenticate");
+            throw new Refused(Reply.error(Status.INVALID_ARGUMENT, "no client certificate was presented, so there is nothing to authenticate"));
         }
-        String hash = settings.passphraseHash();
+        String hash = PassphraseSetting.storedHash(settings);
         if (hash.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}, certificate {2}): no passphrase is set",
                     peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()));
-            return Reply.error(Status.FAILED_PRECONDITION, NO_PASSPHRASE);
+            throw new Refused(Reply.error(Status.FAILED_PRECONDITION, NO_PASSPHRASE));
         }
-        AuthThrottle.Attempt attempt;
+        return hash;
+    }
+
+    /** A throttled attempt for the caller, or a refusal while it is locked out or too many wait. */
+    private AuthThrottle.Attempt throttle(Peer peer) throws Refused {
         try {
-            attempt = throttle.begin(throttleKey(peer));
+            return throttle.begin(throttleKey(peer));
         } catch (AuthThrottle.RefusedException e) {
             LOG.log(System.Logger.Level.INFO, "refused authentication by {0} (uid {1}, certificate {2}): {3}", peer.userName(), peer.uid(),
                     TrustEntry.fingerprint(peer.certificate()), e.getMessage());
-            return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
+            throw new Refused(Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage()));
         }
-        Boolean correct = null;
+    }
+
+    /** Waits out the hold-back and compares the passphrase; records the attempt's outcome (abandoned when it had none). */
+    private void verify(Request request, Peer peer, String hash, AuthThrottle.Attempt attempt) throws Refused, IOException {
+        boolean correct = false;
+        boolean compared = false;
+        try {
+            correct = compare(request, peer, hash, attempt);
+            compared = true;
+        } finally {
+            if (!compared) {
+                attempt.abandoned();
+            }
+        }
+        if (correct) {
+            attempt.succeeded();
+            return;
+        }
+        Duration lockout = attempt.failed();
+        LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}, certificate {2}): wrong passphrase",
+                peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()));
+        if (!lockout.isZero()) {
+            LOG.log(System.Logger.Level.INFO, "locked out {0} (uid {1}, certificate {2}) for {3} s after repeated failed authentication",
+                    peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()), lockout.toSeconds());
+        }
+        throw new Refused(Reply.error(Status.INVALID_ARGUMENT, WRONG_PASSPHRASE));
+    }
+
+    private boolean compare(Request request, Peer peer, String hash, AuthThrottle.Attempt attempt) throws Refused, IOException {
         try {
             if (!attempt.delay().isZero()) {
                 LOG.log(System.Logger.Level.INFO, "holding the authentication of {0} (uid {1}) for {2} ms after earlier failures",
@@ -79,38 +136,37 @@ final class Authentication {
             sleeper.sleep(attempt.delay());
             char[] passphrase = request.args().get(0).toCharArray();
             try {
-                correct = hashes.run(() -> PassphraseHash.verify(passphrase, hash));
+                return hashes.run(() -> PassphraseHash.verify(passphrase, hash));
             } finally {
                 PassphraseHash.wipe(passphrase);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Reply.error(Status.UNAVAILABLE, "the daemon is stopping");
+            throw new Refused(Reply.error(Status.UNAVAILABLE, "the daemon is stopping"));
         } catch (HashGate.BusyException e) {
-            return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
+            throw new Refused(Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage()));
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, "the stored passphrase hash in {0} is unreadable ({1}); set the passphrase again", Settings.FILE, e.getMessage());
-            return Reply.error(Status.INTERNAL, "the stored passphrase hash is unreadable; ask an administrator to set the passphrase again");
-        } finally {
-            if (correct == null) {
-                attempt.abandoned();
-            }
+            throw new Refused(Reply.error(Status.INTERNAL, "the stored passphrase hash is unreadable; ask an administrator to set the passphrase again"));
         }
-        if (!correct) {
-            Duration lockout = attempt.failed();
-            LOG.log(System.Logger.Level.INFO, "failed authentication by {0} (uid {1}, certificate {2}): wrong passphrase",
-                    peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()));
-            if (!lockout.isZero()) {
-                LOG.log(System.Logger.Level.INFO, "locked out {0} (uid {1}, certificate {2}) for {3} s after repeated failed authentication",
-                        peer.userName(), peer.uid(), TrustEntry.fingerprint(peer.certificate()), lockout.toSeconds());
-            }
-            return Reply.error(Status.INVALID_ARGUMENT, WRONG_PASSPHRASE);
-        }
-        attempt.succeeded();
+    }
+
+    /** Trusts the caller's certificate (already trusted: nothing changes). */
+    private void admit(Peer peer) throws IOException {
         if (!authorizer.admit(peer, AdmissionMethod.PASSPHRASE)) {
             LOG.log(System.Logger.Level.DEBUG, "{0} (uid {1}) authenticated again; already trusted", peer.userName(), peer.uid());
         }
-        return Reply.ok();
+    }
+
+    /** Ends {@code authenticate} early with {@link #reply}; control flow between the steps, so no stack trace. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Reply reply;
+
+        Refused(Reply reply) {
+            super(null, null, false, false);
+            this.reply = reply;
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Limits;
 import multipass.auth.Peer;
 import multipass.protocol.Message;
 import multipass.protocol.MessageCodec;
@@ -48,7 +47,7 @@ final class ClientSession implements Runnable {
      * @param onClose         run once when the connection is closed
      */
     ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router,
-                  ScheduledExecutorService watchdog, Limits limits, Runnable onHandshakeOver, Runnable onClose) {
+                  ScheduledExecutorService watchdog, ConnectionLimits limits, Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.credentials = credentials;
         this.tls = tls;

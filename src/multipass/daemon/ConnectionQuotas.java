@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Limits;
 import multipass.auth.Peer;
 
 import java.time.Clock;
@@ -23,7 +22,7 @@ import java.util.concurrent.Semaphore;
 final class ConnectionQuotas {
     private static final System.Logger LOG = System.getLogger(ConnectionQuotas.class.getName());
 
-    private final Limits limits;
+    private final ConnectionLimits limits;
     private final LogThrottle refusalLog;
     private final Semaphore handshakeSlots;
     private int open;
@@ -34,7 +33,7 @@ final class ConnectionQuotas {
      */
     private final Map<String, int[]> perUser = new HashMap<>();
 
-    ConnectionQuotas(Limits limits, Clock clock) {
+    ConnectionQuotas(ConnectionLimits limits, Clock clock) {
         this.limits = limits;
         this.refusalLog = new LogThrottle(clock);
         this.handshakeSlots = new Semaphore(limits.maxPendingHandshakes());
@@ -103,17 +102,18 @@ final class ConnectionQuotas {
     /** Why a connection from {@code credentials} must be refused now, or null; call holding this object's lock. */
     private Refusal refusal(Peer.Credentials credentials) {
         if (open >= limits.maxConnections()) {
-            return new Refusal(limits.maxConnections() + " connections already open", "max_connections");
+            return new Refusal(limits.maxConnections() + " connections already open", ConnectionLimits.MAX_CONNECTIONS.key());
         }
         if (!counted(credentials)) {
             return null;
         }
         int[] counts = perUser.getOrDefault(credentials.user(), new int[2]);
         if (counts[0] >= limits.maxPendingHandshakesPerUser()) {
-            return new Refusal("this user has " + counts[0] + " connections in their TLS handshake already", "max_pending_handshakes_per_user");
+            return new Refusal("this user has " + counts[0] + " connections in their TLS handshake already",
+                    ConnectionLimits.MAX_PENDING_HANDSHAKES_PER_USER.key());
         }
         if (counts[1] >= limits.maxConnectionsPerUser()) {
-            return new Refusal("this user has " + counts[1] + " connections open already", "max_connections_per_user");
+            return new Refusal("this user has " + counts[1] + " connections open already", ConnectionLimits.MAX_CONNECTIONS_PER_USER.key());
         }
         return null;
     }

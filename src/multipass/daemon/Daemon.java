@@ -2,20 +2,22 @@
 package multipass.daemon;
 
 import multipass.auth.AdminPolicy;
+import multipass.auth.AuthLimits;
 import multipass.auth.AuthThrottle;
 import multipass.auth.HashGate;
-import multipass.auth.Limits;
 import multipass.auth.Peer;
 import multipass.instances.InventoryBackend;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
 import multipass.platform.UserDatabase;
+import multipass.settings.SettingKeys;
 import multipass.tls.DaemonIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
 import multipass.tls.TlsContexts;
-import multipass.util.FileLockHandle;
 import multipass.trust.TrustStore;
+import multipass.util.FileLockHandle;
+import multipass.util.LimitValues;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,9 +28,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.stream.Stream;
 
 /**
  * The running daemon: owns the endpoint, the TLS identity, the trust store, the settings and
@@ -49,7 +53,7 @@ public final class Daemon implements AutoCloseable {
     private final Endpoint endpoint;
     private final TlsContexts tls;
     private final RequestRouter router;
-    private final Limits limits;
+    private final ConnectionLimits limits;
     private final FileLockHandle dataDirLock;
     private final ScheduledExecutorService watchdog;
     private final ConnectionQuotas quotas;
@@ -57,7 +61,7 @@ public final class Daemon implements AutoCloseable {
     private final List<Closeable> stores;
     private volatile boolean closing;
 
-    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, Limits limits, FileLockHandle dataDirLock, Clock clock,
+    private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, ConnectionLimits limits, FileLockHandle dataDirLock, Clock clock,
                    List<Closeable> stores) {
         this.endpoint = endpoint;
         this.stores = stores;
@@ -109,17 +113,19 @@ public final class Daemon implements AutoCloseable {
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
             Limits limits = limits(settings);
+            AuthLimits authLimits = limits.auth();
             Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
             AdminPolicy admins = new AdminPolicy(users, adminGroup, CurrentUser.get().uid());
             Authorizer authorizer = new Authorizer(store, admins, endpoint, clock);
-            HashGate hashes = new HashGate(limits.maxConcurrentHashes(), limits.maxQueuedHashes());
-            Authentication authentication = new Authentication(authorizer, settings, new AuthThrottle(limits, clock), hashes,
+            HashGate hashes = new HashGate(authLimits.maxConcurrentHashes(), authLimits.maxQueuedHashes());
+            Authentication authentication = new Authentication(authorizer, settings, new AuthThrottle(authLimits, clock), hashes,
                     duration -> Thread.sleep(duration.toMillis()));
-            RequestRouter router = new RequestRouter(authorizer, settings, authentication, new TrustCommands(store, authorizer), hashes,
-                    new RefusalAudit(clock), instances);
+            CommandTable commands = DaemonCommands.table(authentication, new TrustCommands(store, authorizer),
+                    new SettingsCommands(Map.of(SettingKeys.PASSPHRASE.key(), new PassphraseSetting(settings, hashes))), instances);
+            RequestRouter router = new RequestRouter(authorizer, new RefusalAudit(clock), commands);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.size(), adminGroup == null ? "none" : adminGroup);
-            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits, lock, clock, List.of(store, inventory));
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits.connections(), lock, clock, List.of(store, inventory));
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
             release(lock);
             throw new StartupException(e.getMessage(), e);
@@ -140,10 +146,17 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The limits set in the {@code [Limits]} section of the settings. */
+    private record Limits(AuthLimits auth, ConnectionLimits connections) {
+    }
+
+    /** The limits of {@code [Limits]}, every key known and every value valid, or a startup failure that names the bad line. */
     private static Limits limits(Settings settings) throws StartupException {
+        Map<String, String> section = settings.section("Limits");
         try {
-            return Limits.fromSettings(settings.section("Limits"));
-        } catch (IllegalArgumentException e) {
+            LimitValues.requireKnown(section, Stream.concat(AuthLimits.KEYS.stream(), ConnectionLimits.KEYS.stream()).toList());
+            return new Limits(AuthLimits.fromSettings(section), ConnectionLimits.fromSettings(section));
+        } catch (LimitValues.InvalidLimitException e) {
             throw new StartupException("invalid [Limits] in " + Settings.FILE + ": " + e.getMessage(), e);
         }
     }

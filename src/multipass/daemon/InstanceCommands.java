@@ -8,6 +8,8 @@ import multipass.instances.InstanceException;
 import multipass.instances.LaunchSpec;
 import multipass.instances.Selection;
 import multipass.instances.Transition;
+import multipass.protocol.Access;
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
@@ -37,42 +39,49 @@ final class InstanceCommands {
         this.backend = backend;
     }
 
-    /** Serves one of the instance commands; a refused request is an error reply, a backend failure an {@link IOException}. */
-    Reply handle(Request request, Peer peer) throws IOException {
-        try {
-            return serve(request, peer);
-        } catch (InstanceException e) {
-            return Reply.error(status(e.reason()), e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return Reply.error(Status.INVALID_ARGUMENT, e.getMessage());
-        }
+    /** One instance command, once it passed the gate; a refused request throws {@link InstanceException} or {@link IllegalArgumentException}. */
+    @FunctionalInterface
+    private interface Action {
+        Reply run(Request request, Peer peer) throws InstanceException, IOException;
     }
 
-    private Reply serve(Request request, Peer peer) throws InstanceException, IOException {
-        switch (request.command()) {
-            case "launch":
-                return launch(request, peer);
-            case "list":
-                expect(request, Set.of(), 0);
-                return records(backend.list());
-            case "info":
-                return records(backend.info(selection(request, Set.of(ALL))));
-            case "start":
-                return changed(peer, "started", backend.apply(Transition.START, selection(request, Set.of(ALL))));
-            case "stop":
-                return changed(peer, "stopped", backend.apply(Transition.STOP, selection(request, Set.of(ALL))));
-            case "recover":
-                return changed(peer, "recovered", backend.apply(Transition.RECOVER, selection(request, Set.of(ALL))));
-            case "delete":
-                Selection doomed = selection(request, Set.of(ALL, PURGE));
-                return flag(request, PURGE) ? changed(peer, "deleted and purged", backend.deleteAndPurge(doomed))
-                        : changed(peer, "deleted", backend.apply(Transition.DELETE, doomed));
-            case "purge":
-                expect(request, Set.of(), 0);
-                return changed(peer, "purged", backend.purge());
-            default:
-                throw new IllegalArgumentException("unknown instance command '" + request.command() + "'");
-        }
+    /** Registers the instance commands, all for trusted clients. */
+    void register(CommandTable table) {
+        Set<String> all = Set.of(ALL);
+        add(table, CommandNames.LAUNCH, this::launch);
+        add(table, CommandNames.LIST, (request, peer) -> {
+            expect(request, Set.of(), 0);
+            return records(backend.list());
+        });
+        add(table, CommandNames.INFO, (request, peer) -> records(backend.info(selection(request, all))));
+        add(table, CommandNames.START, (request, peer) -> changed(peer, "started", backend.apply(Transition.START, selection(request, all))));
+        add(table, CommandNames.STOP, (request, peer) -> changed(peer, "stopped", backend.apply(Transition.STOP, selection(request, all))));
+        add(table, CommandNames.RECOVER,
+                (request, peer) -> changed(peer, "recovered", backend.apply(Transition.RECOVER, selection(request, all))));
+        add(table, CommandNames.DELETE, this::delete);
+        add(table, CommandNames.PURGE, (request, peer) -> {
+            expect(request, Set.of(), 0);
+            return changed(peer, "purged", backend.purge());
+        });
+    }
+
+    /** Registers {@code action} under {@code name}; a refused request is an error reply, a backend failure an {@link IOException}. */
+    private static void add(CommandTable table, String name, Action action) {
+        table.add(name, Access.TRUSTED, (request, peer, trusted) -> {
+            try {
+                return action.run(request, peer);
+            } catch (InstanceException e) {
+                return Reply.error(status(e.reason()), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return Reply.error(Status.INVALID_ARGUMENT, e.getMessage());
+            }
+        });
+    }
+
+    private Reply delete(Request request, Peer peer) throws InstanceException, IOException {
+        Selection doomed = selection(request, Set.of(ALL, PURGE));
+        return flag(request, PURGE) ? changed(peer, "deleted and purged", backend.deleteAndPurge(doomed))
+                : changed(peer, "deleted", backend.apply(Transition.DELETE, doomed));
     }
 
     private Reply launch(Request request, Peer peer) throws InstanceException, IOException {

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.BuildInfo;
-import multipass.auth.HashGate;
-import multipass.auth.PassphraseHash;
 import multipass.auth.Peer;
+import multipass.protocol.Access;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
@@ -12,15 +10,14 @@ import multipass.transport.FrameChannel;
 import multipass.trust.TrustEntry;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Serves requests: applies the authorization gate, then runs the command. Every command but
- * {@code authenticate} needs a trusted certificate; {@code set local.passphrase} is also open
- * to an untrusted administrator (by kernel credentials), which breaks Multipass's lock-out
- * loop. Passphrases are never logged. Thread-safe.
+ * Serves requests: looks the command up in the {@link CommandTable}, applies its access rule
+ * (open; trusted certificate; or trusted certificate or administrator by kernel credentials,
+ * which breaks Multipass's lock-out loop for {@code set local.passphrase}), then runs its
+ * handler. An unknown command needs a trusted certificate before it is reported unknown.
+ * Passphrases are never logged. Thread-safe.
  */
 final class RequestRouter {
     static final String NOT_AUTHENTICATED = "The user is not authenticated with the Multipass service.\n\n"
@@ -32,22 +29,13 @@ final class RequestRouter {
     static final int UNTRUSTED_MAX_FRAME = 64 * 1024;
 
     private final Authorizer authorizer;
-    private final Settings settings;
-    private final Authentication authentication;
-    private final TrustCommands trust;
-    private final HashGate hashes;
     private final RefusalAudit refusals;
-    private final InstanceCommands instances;
+    private final CommandTable commands;
 
-    RequestRouter(Authorizer authorizer, Settings settings, Authentication authentication, TrustCommands trust, HashGate hashes,
-                  RefusalAudit refusals, InstanceCommands instances) {
+    RequestRouter(Authorizer authorizer, RefusalAudit refusals, CommandTable commands) {
         this.authorizer = authorizer;
-        this.settings = settings;
-        this.authentication = authentication;
-        this.trust = trust;
-        this.hashes = hashes;
         this.refusals = refusals;
-        this.instances = instances;
+        this.commands = commands;
     }
 
     /**
@@ -67,72 +55,19 @@ final class RequestRouter {
             LOG.log(System.Logger.Level.TRACE, "{0}: {1}, client certificate {2}", request.command(), request,
                     peer.certificate() == null ? "none" : TrustEntry.fingerprint(peer.certificate()));
         }
-        if (request.command().equals("authenticate")) {
-            return authentication.authenticate(request, peer);
+        Optional<CommandTable.Route> route = commands.find(request.command());
+        Access access = route.map(r -> r.access().apply(request)).orElse(Access.TRUSTED);
+        if (access == Access.OPEN) {
+            return route.get().handler().handle(request, peer, Optional.empty());
         }
         Optional<TrustEntry> trusted = authorizer.trusted(peer);
-        if (trusted.isEmpty() && !(isPassphraseSet(request) && authorizer.isAdmin(peer))) {
+        if (trusted.isEmpty() && !(access == Access.TRUSTED_OR_ADMIN && authorizer.isAdmin(peer))) {
             refusals.refused(request.command(), peer);
             return Reply.error(Status.UNAUTHENTICATED, NOT_AUTHENTICATED);
         }
-        switch (request.command()) {
-            case "trust-list":
-                return trust.list(peer, trusted.orElse(null));
-            case "trust-remove":
-                return trust.remove(request, peer, trusted.orElse(null));
-            case "version":
-                return Reply.ok(List.of(Map.of("version", BuildInfo.VERSION)));
-            case "get":
-                return get(request);
-            case "set":
-                return set(request, peer);
-            case "launch":
-            case "list":
-            case "info":
-            case "start":
-            case "stop":
-            case "delete":
-            case "purge":
-            case "recover":
-                return instances.handle(request, peer);
-            default:
-                return Reply.error(Status.UNIMPLEMENTED, "unknown command '" + request.command() + "'");
+        if (route.isEmpty()) {
+            return Reply.error(Status.UNIMPLEMENTED, "unknown command '" + request.command() + "'");
         }
-    }
-
-    private Reply get(Request request) {
-        if (request.args().size() != 1) {
-            return Reply.error(Status.INVALID_ARGUMENT, "get takes exactly one key");
-        }
-        String key = request.args().get(0);
-        if (!key.equals(Settings.PASSPHRASE_KEY)) {
-            return Reply.error(Status.INVALID_ARGUMENT, "Unrecognized settings key: '" + key + "'");
-        }
-        // Never the hash itself: only whether one is set.
-        return Reply.ok(List.of(Map.of("value", Boolean.toString(!settings.passphraseHash().isEmpty()))));
-    }
-
-    private Reply set(Request request, Peer peer) throws IOException {
-        if (request.args().size() != 2) {
-            return Reply.error(Status.INVALID_ARGUMENT, "set takes exactly one key and one value");
-        }
-        String key = request.args().get(0);
-        if (!key.equals(Settings.PASSPHRASE_KEY)) {
-            return Reply.error(Status.INVALID_ARGUMENT, "Unrecognized settings key: '" + key + "'");
-        }
-        char[] passphrase = request.args().get(1).toCharArray();
-        try {
-            settings.setPassphraseHash(passphrase.length == 0 ? "" : hashes.run(() -> PassphraseHash.hash(passphrase)));
-        } catch (HashGate.BusyException e) {
-            return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
-        } finally {
-            PassphraseHash.wipe(passphrase);
-        }
-        LOG.log(System.Logger.Level.INFO, "passphrase {0} by {1} (uid {2})", passphrase.length == 0 ? "cleared" : "changed", peer.userName(), peer.uid());
-        return Reply.ok();
-    }
-
-    private static boolean isPassphraseSet(Request request) {
-        return request.command().equals("set") && !request.args().isEmpty() && request.args().get(0).equals(Settings.PASSPHRASE_KEY);
+        return route.get().handler().handle(request, peer, trusted);
     }
 }

@@ -2,6 +2,8 @@
 package multipass.daemon;
 
 import multipass.auth.Peer;
+import multipass.protocol.Access;
+import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
@@ -33,6 +35,12 @@ final class TrustCommands {
     TrustCommands(TrustStore store, Authorizer authorizer) {
         this.store = store;
         this.authorizer = authorizer;
+    }
+
+    /** Registers {@code trust-list} and {@code trust-remove}, both for trusted clients. */
+    void register(CommandTable table) {
+        table.add(CommandNames.TRUST_LIST, Access.TRUSTED, (request, peer, trusted) -> list(peer, trusted.orElse(null)));
+        table.add(CommandNames.TRUST_REMOVE, Access.TRUSTED, (request, peer, trusted) -> remove(request, peer, trusted.orElse(null)));
     }
 
     Reply list(Peer peer, TrustEntry caller) throws IOException {

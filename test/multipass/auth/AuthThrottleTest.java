@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The guessing-resistance rules, on an injected clock: no test here sleeps. */
 class AuthThrottleTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final AuthThrottle throttle = new AuthThrottle(Limits.DEFAULTS, clock);
+    private final AuthThrottle throttle = new AuthThrottle(AuthLimits.DEFAULTS, clock);
 
     /** Fails one attempt at the moment it is allowed, returning the hold-back it had. */
     private Duration failOnce(String identity) throws AuthThrottle.RefusedException {
@@ -90,11 +90,11 @@ class AuthThrottleTest {
 
     @Test
     void limitsComeFromTheSettingsSection() {
-        Limits limits = Limits.fromSettings(java.util.Map.of("auth_max_failures", "3", "auth_initial_delay_seconds", "0"));
+        AuthLimits limits = AuthLimits.fromSettings(java.util.Map.of("auth_max_failures", "3", "auth_initial_delay_seconds", "0"));
         assertEquals(3, limits.maxFailures());
         assertEquals(Duration.ZERO, limits.initialDelay());
-        assertEquals(Limits.DEFAULTS.lockout(), limits.lockout());
-        assertThrows(IllegalArgumentException.class, () -> Limits.fromSettings(java.util.Map.of("auth_max_failures", "many")));
-        assertThrows(IllegalArgumentException.class, () -> Limits.fromSettings(java.util.Map.of("auth_max_failures", "0")));
+        assertEquals(AuthLimits.DEFAULTS.lockout(), limits.lockout());
+        assertThrows(IllegalArgumentException.class, () -> AuthLimits.fromSettings(java.util.Map.of("auth_max_failures", "many")));
+        assertThrows(IllegalArgumentException.class, () -> AuthLimits.fromSettings(java.util.Map.of("auth_max_failures", "0")));
     }
 }

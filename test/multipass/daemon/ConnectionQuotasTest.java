@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Limits;
 import multipass.auth.Peer;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class ConnectionQuotasTest {
     private static final Peer.Credentials MALLORY = new Peer.Credentials("mallory", 1002);
     private static final Peer.Credentials ROOT = new Peer.Credentials("root", 0);
 
-    private final ConnectionQuotas quotas = new ConnectionQuotas(Limits.fromSettings(Map.of("max_pending_handshakes", "8",
+    private final ConnectionQuotas quotas = new ConnectionQuotas(ConnectionLimits.fromSettings(Map.of("max_pending_handshakes", "8",
             "max_pending_handshakes_per_user", "2", "max_connections", "6", "max_connections_per_user", "3")), Clock.systemUTC());
 
     private ConnectionQuotas.Ticket connect(Peer.Credentials credentials) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
+import multipass.settings.SettingKeys;
 import multipass.util.AtomicFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * or sections, persisted atomically with mode 0600.
  */
 class SettingsTest {
+    private static final String PASSPHRASE = SettingKeys.PASSPHRASE.key();
     private static final String HASH = "pbkdf2-sha256$600000$c2FsdA$aGFzaA";
 
     @TempDir
@@ -43,23 +45,23 @@ class SettingsTest {
 
     @Test
     void noFileMeansNoPassphraseAndNothingWritten() throws IOException {
-        assertEquals("", Settings.open(dataDir).passphraseHash());
+        assertEquals("", Settings.open(dataDir).get(PASSPHRASE));
         assertFalse(Files.exists(file()));
     }
 
     @Test
     void settingCreatesTheGeneralSection() throws IOException {
         Settings settings = Settings.open(dataDir);
-        settings.setPassphraseHash(HASH);
-        assertEquals(HASH, settings.passphraseHash());
+        settings.set(PASSPHRASE, HASH);
+        assertEquals(HASH, settings.get(PASSPHRASE));
         assertEquals(List.of("[General]", "local.passphrase=" + HASH), lines());
-        assertEquals(HASH, Settings.open(dataDir).passphraseHash());
+        assertEquals(HASH, Settings.open(dataDir).get(PASSPHRASE));
     }
 
     @Test
     void theFileIsOwnerOnlyAndNoTemporaryFileRemains() throws IOException {
         assumeTrue(AtomicFile.posix());
-        Settings.open(dataDir).setPassphraseHash(HASH);
+        Settings.open(dataDir).set(PASSPHRASE, HASH);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file())));
         try (Stream<Path> files = Files.list(dataDir)) {
             assertEquals(List.of(file()), files.toList());
@@ -77,8 +79,8 @@ class SettingsTest {
                 "driver=qemu",
                 "local.passphrase=not-in-general");
         Settings settings = Settings.open(dataDir);
-        assertEquals("old", settings.passphraseHash());
-        settings.setPassphraseHash(HASH);
+        assertEquals("old", settings.get(PASSPHRASE));
+        settings.set(PASSPHRASE, HASH);
         assertEquals(List.of("; written by Multipass",
                 "[General]",
                 "client.primary-name=primary",
@@ -87,68 +89,68 @@ class SettingsTest {
                 "[local]",
                 "driver=qemu",
                 "local.passphrase=not-in-general"), lines());
-        assertEquals(HASH, Settings.open(dataDir).passphraseHash());
+        assertEquals(HASH, Settings.open(dataDir).get(PASSPHRASE));
     }
 
     @Test
     void aKeyInAnotherSectionIsNotThePassphrase() throws IOException {
         write("[local]", "local.passphrase=elsewhere");
         Settings settings = Settings.open(dataDir);
-        assertEquals("", settings.passphraseHash());
-        settings.setPassphraseHash(HASH);
+        assertEquals("", settings.get(PASSPHRASE));
+        settings.set(PASSPHRASE, HASH);
         assertEquals(List.of("[local]", "local.passphrase=elsewhere", "[General]", "local.passphrase=" + HASH), lines());
-        assertEquals(HASH, Settings.open(dataDir).passphraseHash());
+        assertEquals(HASH, Settings.open(dataDir).get(PASSPHRASE));
     }
 
     @Test
     void aGeneralSectionWithoutTheKeyGetsItBeforeTheNextSection() throws IOException {
         write("[General]", "other=1", "[local]", "driver=qemu");
-        Settings.open(dataDir).setPassphraseHash(HASH);
+        Settings.open(dataDir).set(PASSPHRASE, HASH);
         assertEquals(List.of("[General]", "other=1", "local.passphrase=" + HASH, "[local]", "driver=qemu"), lines());
     }
 
     @Test
     void aGeneralSectionLastInTheFileGetsTheKeyAtTheEnd() throws IOException {
         write("[local]", "driver=qemu", "[General]", "other=1");
-        Settings.open(dataDir).setPassphraseHash(HASH);
+        Settings.open(dataDir).set(PASSPHRASE, HASH);
         assertEquals(List.of("[local]", "driver=qemu", "[General]", "other=1", "local.passphrase=" + HASH), lines());
     }
 
     @Test
     void clearingWritesAnEmptyValue() throws IOException {
         Settings settings = Settings.open(dataDir);
-        settings.setPassphraseHash(HASH);
-        settings.setPassphraseHash("");
-        assertEquals("", settings.passphraseHash());
+        settings.set(PASSPHRASE, HASH);
+        settings.set(PASSPHRASE, "");
+        assertEquals("", settings.get(PASSPHRASE));
         assertEquals(List.of("[General]", "local.passphrase="), lines());
-        assertEquals("", Settings.open(dataDir).passphraseHash());
+        assertEquals("", Settings.open(dataDir).get(PASSPHRASE));
     }
 
     @Test
     void aDuplicatedKeyIsCollapsedToOne() throws IOException {
         write("[General]", "local.passphrase=first", "local.passphrase=second");
         Settings settings = Settings.open(dataDir);
-        assertEquals("first", settings.passphraseHash());
-        settings.setPassphraseHash(HASH);
+        assertEquals("first", settings.get(PASSPHRASE));
+        settings.set(PASSPHRASE, HASH);
         assertEquals(List.of("[General]", "local.passphrase=" + HASH), lines());
     }
 
     @Test
     void surroundingWhitespaceIsTolerated() throws IOException {
         write("  [General]  ", "   local.passphrase=" + HASH + "   ");
-        assertEquals(HASH, Settings.open(dataDir).passphraseHash());
+        assertEquals(HASH, Settings.open(dataDir).get(PASSPHRASE));
     }
 
     @Test
     void aKeyWithALongerNameIsNotThePassphrase() throws IOException {
         write("[General]", "local.passphrase.old=stale");
-        assertEquals("", Settings.open(dataDir).passphraseHash());
+        assertEquals("", Settings.open(dataDir).get(PASSPHRASE));
     }
 
     @Test
     void aFileWithoutFinalNewlineAndWithUnicodeCommentsSurvives() throws IOException {
         Files.writeString(file(), "# réglages ✓\n[General]\nlocal.passphrase=old", StandardCharsets.UTF_8);
-        Settings.open(dataDir).setPassphraseHash(HASH);
+        Settings.open(dataDir).set(PASSPHRASE, HASH);
         assertEquals(List.of("# réglages ✓", "[General]", "local.passphrase=" + HASH), lines());
     }
 
@@ -167,7 +169,7 @@ class SettingsTest {
     @Test
     void sectionSeesAPassphraseJustSet() throws IOException {
         Settings settings = Settings.open(dataDir);
-        settings.setPassphraseHash(HASH);
-        assertEquals(HASH, settings.section("General").get(Settings.PASSPHRASE_KEY));
+        settings.set(PASSPHRASE, HASH);
+        assertEquals(HASH, settings.section("General").get(PASSPHRASE));
     }
 }

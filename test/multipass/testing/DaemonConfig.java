@@ -9,7 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a daemon's {@code multipassd.conf} before it starts, the way an administrator would:
- * a {@code [Limits]} section (see {@code multipass.auth.Limits} for the keys), mode 0600 in a
+ * a {@code [Limits]} section (see {@code multipass.auth.AuthLimits} and {@code multipass.daemon.ConnectionLimits} for the keys), mode 0600 in a
  * 0700 data directory, so the daemon's file checks accept it.
  */
 public final class DaemonConfig {

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package multipass.daemon;
+
+import multipass.auth.HashGate;
+import multipass.auth.PassphraseHash;
+import multipass.auth.Peer;
+import multipass.protocol.Reply;
+import multipass.protocol.Status;
+import multipass.settings.SettingKeys;
+
+import java.io.IOException;
+
+/**
+ * The daemon's behaviour for {@code local.passphrase}: stores a PBKDF2 hash (computed through
+ * the {@link HashGate}), an empty value clears it, and {@code get} shows only whether one is
+ * set, never the hash. The passphrase is wiped after use and never logged. Thread-safe.
+ */
+final class PassphraseSetting implements SettingsCommands.Behaviour {
+    private static final System.Logger LOG = System.getLogger(PassphraseSetting.class.getName());
+    private static final String KEY = SettingKeys.PASSPHRASE.key();
+
+    private final Settings settings;
+    private final HashGate hashes;
+
+    PassphraseSetting(Settings settings, HashGate hashes) {
+        this.settings = settings;
+        this.hashes = hashes;
+    }
+
+    /** The stored hash, or empty when no passphrase is set. */
+    static String storedHash(Settings settings) {
+        return settings.get(KEY);
+    }
+
+    @Override
+    public String shown() {
+        return Boolean.toString(!storedHash(settings).isEmpty());
+    }
+
+    @Override
+    public Reply store(String value, Peer peer) throws IOException {
+        char[] passphrase = value.toCharArray();
+        try {
+            settings.set(KEY, passphrase.length == 0 ? "" : hashes.run(() -> PassphraseHash.hash(passphrase)));
+        } catch (HashGate.BusyException e) {
+            return Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage());
+        } finally {
+            PassphraseHash.wipe(passphrase);
+        }
+        LOG.log(System.Logger.Level.INFO, "passphrase {0} by {1} (uid {2})", passphrase.length == 0 ? "cleared" : "changed", peer.userName(), peer.uid());
+        return Reply.ok();
+    }
+}
