@@ -64,10 +64,12 @@ public final class Bench {
         table.line("load average at start: " + loadAverage());
         System.out.println("bench: running (a few minutes); load average now " + loadAverage());
         try (Workspace workspace = Workspace.create()) {
-            if (options.sections() != Options.Sections.SCALE_ONLY) {
+            if (options.sections() == Options.Sections.WARM_ONLY) {
+                warmOnly(workspace);
+            } else if (options.sections() != Options.Sections.SCALE_ONLY) {
                 otherSections(workspace);
             }
-            if (options.sections() != Options.Sections.NO_SCALE) {
+            if (options.sections() == Options.Sections.ALL || options.sections() == Options.Sections.SCALE_ONLY) {
                 new ScaleSection(jvm, options, workspace).run(table);
             }
         }
@@ -102,6 +104,16 @@ public final class Bench {
         memorySettings();
     }
 
+    /** Only the warm-client section, on a daemon of its own. */
+    private void warmOnly(Workspace workspace) throws IOException, InterruptedException {
+        try (DaemonProcess daemon = startDaemon(workspace, options.daemonJvm(), "unix:" + workspace.socket(), "daemon-unix")) {
+            new ColdStarts(workspace.environment(), workspace.root())
+                    .timeOnce(new ColdStarts.Variant("first client", cliCommand("list"), "No instances found."));
+            System.out.println("bench: the warm client (daemon pid " + daemon.pid() + ")");
+            new WarmSection(jvm, options, workspace).run(table);
+        }
+    }
+
     /** The heap settings of the daemons above, and their memory figures. */
     private void memorySettings() throws IOException, InterruptedException {
         memory.settingsOf(daemonLabel(options.daemonJvm()), jvm, options.daemonJvm());
@@ -128,6 +140,8 @@ public final class Bench {
             memory.record(label, "idle, after warm-up", daemon.memory());
             System.out.println("bench: CLI round trips");
             new CliSection(jvm, options, workspace).run(table);
+            System.out.println("bench: the warm client");
+            new WarmSection(jvm, options, workspace).run(table);
             System.out.println("bench: daemon load at " + java.util.Arrays.toString(DaemonSection.CLIENTS) + " clients");
             DaemonSection section = new DaemonSection(load, options.quick());
             section.run();

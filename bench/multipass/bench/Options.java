@@ -21,6 +21,7 @@ import java.util.List;
  *   --quick               fewer runs and shorter windows, to try the bench out
  *   --scale-only          run only the scale section (trusted certificates and instances)
  *   --no-scale            run every section but the scale section
+ *   --warm-only           run only the warm-client section (client.persist cold and warm)
  *   --scale-jvm OPTS      run the scale section again with these daemon JVM options
  *                         (space-separated; may be given several times)
  * </pre>
@@ -28,7 +29,7 @@ import java.util.List;
 record Options(Path jar, Path classes, Path out, Path launcher, List<String> daemonJvm, boolean jvmVariants, boolean quick,
                Sections sections, List<List<String>> scaleJvm) {
     /** Which sections run: all, only the scale section, or all but it. */
-    enum Sections { ALL, SCALE_ONLY, NO_SCALE }
+    enum Sections { ALL, SCALE_ONLY, NO_SCALE, WARM_ONLY }
 
     /** Where the launcher may be: installed by {@code make bench} under build/bench/prefix, or built in place. */
     static final List<Path> LAUNCHER_CANDIDATES = List.of(Path.of("build", "bench", "prefix", "bin", "multipass"),
@@ -55,6 +56,7 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
                 case "--quick" -> quick = true;
                 case "--scale-only" -> sections = Sections.SCALE_ONLY;
                 case "--no-scale" -> sections = Sections.NO_SCALE;
+                case "--warm-only" -> sections = Sections.WARM_ONLY;
                 case "--scale-jvm" -> scaleJvm.add(words(value(args, ++i)));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see bench/multipass/bench/Options.java");
             }

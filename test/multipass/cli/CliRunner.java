@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Runs the CLI in-process as one user (an identity directory) against one daemon address.
  * Public so that tests of other packages (e.g. a real daemon process in {@code system}) can
- * drive the CLI without starting a JVM per command. Thread-safe: each run is independent.
+ * drive the CLI without starting a JVM per command. With {@link WarmMode}'s system property set,
+ * every command goes through a warm client. Thread-safe: each run is independent.
  */
 public final class CliRunner {
     /** What one CLI run printed and returned. */
@@ -81,7 +82,7 @@ public final class CliRunner {
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         Terminal terminal = new Terminal(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), outStream, false);
         Platform platform = new Platform(Platform.Os.LINUX, Map.of("HOME", identityDir.toString()), false);
-        Cli cli = new Cli(platform, outStream, errStream, terminal, () -> DaemonConnection.open(address, identityDir, rendezvousDirs));
+        Cli cli = new Cli(platform, outStream, errStream, terminal, WarmMode.connector(address, identityDir, rendezvousDirs, platform));
         int exit = cli.run(args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
