@@ -8,8 +8,8 @@ import multipass.util.PemReader;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,8 +52,8 @@ final class StoreFile {
     static void read(Path file, Consumer<TrustEntry> sink) throws IOException, TrustStoreException {
         Map<String, String> users = new HashMap<>(); // one String per user name, however many entries it has
         // PEM is ASCII; hand-written comments between blocks may not be, and need not decode exactly.
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            PemReader reader = new PemReader(in);
+        try (InputStream in = Files.newInputStream(file)) {
+            PemReader reader = new PemReader(in, StandardCharsets.ISO_8859_1);
             for (Pem.Block block = reader.next(); block != null; block = reader.next()) {
                 if (!block.label().equals(Pem.CERTIFICATE)) {
                     throw new TrustStoreException(file + " line " + block.line() + ": unexpected " + block.label()

@@ -3,7 +3,6 @@ package multipass.util;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -45,13 +44,13 @@ public final class Pem {
      */
     public static List<Block> decode(String text) throws PemException {
         List<Block> blocks = new ArrayList<>();
-        PemReader reader = new PemReader(new StringReader(text));
+        PemReader reader = new PemReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         try {
             for (Block block = reader.next(); block != null; block = reader.next()) {
                 blocks.add(block);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("a StringReader does not fail", e);
+            throw new IllegalStateException("a ByteArrayInputStream does not fail", e);
         }
         return blocks;
     }
