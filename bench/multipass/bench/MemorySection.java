@@ -15,8 +15,8 @@ import java.util.Map;
  * settings recommended for packaging.
  */
 final class MemorySection {
-    /** The daemon JVM options this bench recommends to packagers; see docs/performance.md. */
-    static final List<String> RECOMMENDED = List.of("-XX:+UseSerialGC", "-Xmx128m");
+    /** The daemon JVM options the launcher (packaging/launcher.sh) gives the daemon; see docs/performance.md. */
+    static final List<String> RECOMMENDED = List.of("-XX:+UseSerialGC", "-Xmx192m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
 
     /** Memory figures of one daemon, in the order they were taken. */
     private final Map<String, Map<String, DaemonProcess.Memory>> daemons = new LinkedHashMap<>();

@@ -21,7 +21,8 @@ import java.util.Map;
  * (connect, full handshake, request; PBKDF2 included), {@code trust list}, {@code launch} and
  * {@code list} (on a warm connection). An operation whose reply cannot be had (too big for one
  * frame, before replies were streamed) is shown as failed. The daemon runs with the bench's
- * {@code --daemon-jvm} options, and again with the options of each {@code --scale-jvm}.
+ * {@code --daemon-jvm} options, again with the launcher's (unless {@code --quick}), and with
+ * the options of each {@code --scale-jvm}.
  */
 final class ScaleSection {
     /** Trusted certificates and instances of each point: the trust axis, the instance axis, both at their largest. */
@@ -51,6 +52,9 @@ final class ScaleSection {
                 workspace.root().resolve("scale-template"), workspace, "scale-template").close();
         List<List<String>> jvmSets = new ArrayList<>();
         jvmSets.add(options.daemonJvm());
+        if (!options.quick() && !options.daemonJvm().equals(MemorySection.RECOMMENDED)) {
+            jvmSets.add(MemorySection.RECOMMENDED); // as the launcher runs the daemon
+        }
         jvmSets.addAll(options.scaleJvm());
         for (List<String> jvmOptions : jvmSets) {
             String label = jvmOptions.isEmpty() ? "JVM defaults" : String.join(" ", jvmOptions);

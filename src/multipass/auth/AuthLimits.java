@@ -27,8 +27,12 @@ public final class AuthLimits {
     /** Attempts allowed to wait for a hash slot; more are refused. */
     public static final Limit MAX_QUEUED_HASHES = Limit.count("max_queued_hashes", 32, 0);
 
+    /** Trusted certificates one local user may have; {@code authenticate} refuses one more. */
+    public static final Limit MAX_CERTIFICATES_PER_USER = Limit.count("max_certificates_per_user", 32, 1);
+
     /** Every key of this group, for the check of {@code [Limits]}. */
-    public static final List<Limit> KEYS = List.of(INITIAL_DELAY, MAX_DELAY, MAX_FAILURES, LOCKOUT, MAX_CONCURRENT_HASHES, MAX_QUEUED_HASHES);
+    public static final List<Limit> KEYS = List.of(INITIAL_DELAY, MAX_DELAY, MAX_FAILURES, LOCKOUT, MAX_CONCURRENT_HASHES, MAX_QUEUED_HASHES,
+            MAX_CERTIFICATES_PER_USER);
 
     /** The defaults. */
     public static final AuthLimits DEFAULTS = fromSettings(Map.of());
@@ -66,5 +70,9 @@ public final class AuthLimits {
 
     public int maxQueuedHashes() {
         return values.count(MAX_QUEUED_HASHES);
+    }
+
+    public int maxCertificatesPerUser() {
+        return values.count(MAX_CERTIFICATES_PER_USER);
     }
 }

@@ -12,6 +12,7 @@ import multipass.protocol.Request;
 import multipass.protocol.Status;
 import multipass.trust.AdmissionMethod;
 import multipass.trust.TrustEntry;
+import multipass.trust.TrustStore;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -41,13 +42,16 @@ final class Authentication {
     private final AuthThrottle throttle;
     private final HashGate hashes;
     private final Sleeper sleeper;
+    private final int maxCertificatesPerUser;
 
-    Authentication(Authorizer authorizer, Settings settings, AuthThrottle throttle, HashGate hashes, Sleeper sleeper) {
+    Authentication(Authorizer authorizer, Settings settings, AuthThrottle throttle, HashGate hashes, Sleeper sleeper,
+                   int maxCertificatesPerUser) {
         this.authorizer = authorizer;
         this.settings = settings;
         this.throttle = throttle;
         this.hashes = hashes;
         this.sleeper = sleeper;
+        this.maxCertificatesPerUser = maxCertificatesPerUser;
     }
 
     /** Registers {@code authenticate}, open to every caller. */
@@ -57,7 +61,7 @@ final class Authentication {
 
     /**
      * {@code authenticate}, in its steps: check the request, throttle the caller, verify the
-     * passphrase, admit the certificate. Each step either returns what the next needs or ends
+     * passphrase, hold the user to its cap of certificates, admit the certificate. Each step either returns what the next needs or ends
      * the request with its reply ({@link Refused}); a new step is one more line here.
      */
     Reply authenticate(Request request, Peer peer) throws IOException {
@@ -65,6 +69,7 @@ final class Authentication {
             String hash = check(request, peer);
             AuthThrottle.Attempt attempt = throttle(peer);
             verify(request, peer, hash, attempt);
+            cap(peer);
             admit(peer);
             return Reply.ok();
         } catch (Refused refused) {
@@ -151,11 +156,43 @@ final class Authentication {
         }
     }
 
-    /** Trusts the caller's certificate (already trusted: nothing changes). */
-    private void admit(Peer peer) throws IOException {
-        if (!authorizer.admit(peer, AdmissionMethod.PASSPHRASE)) {
-            LOG.log(System.Logger.Level.DEBUG, "{0} (uid {1}) authenticated again; already trusted", peer.userName(), peer.uid());
+    /**
+     * Refuses a new certificate of a user who already has {@code max_certificates_per_user}
+     * (re-authenticating a trusted one always succeeds). After the passphrase check, so only
+     * someone who knows the passphrase learns the count; {@link #admit} applies the cap again,
+     * atomically with the add, for concurrent attempts.
+     */
+    private void cap(Peer peer) throws Refused {
+        int count = authorizer.certificatesOf(peer);
+        if (count >= maxCertificatesPerUser && !authorizer.isTrusted(peer)) {
+            throw overCap(peer, count);
         }
+    }
+
+    /** Trusts the caller's certificate (already trusted: nothing changes). */
+    private void admit(Peer peer) throws IOException, Refused {
+        TrustStore.Admission admission = authorizer.admit(peer, AdmissionMethod.PASSPHRASE, maxCertificatesPerUser);
+        switch (admission.outcome()) {
+            case ADDED -> { }
+            case ALREADY_TRUSTED -> LOG.log(System.Logger.Level.DEBUG, "{0} (uid {1}) authenticated again; already trusted", peer.userName(), peer.uid());
+            case OVER_CAP -> throw overCap(peer, admission.userCount());
+        }
+    }
+
+    private Refused overCap(Peer peer, int count) {
+        LOG.log(System.Logger.Level.INFO, "refused to trust certificate {0} of {1} (uid {2}): the user has {3} trusted certificates,"
+                + " max_certificates_per_user is {4}", TrustEntry.fingerprint(peer.certificate()), peer.userName(), peer.uid(), count,
+                maxCertificatesPerUser);
+        return new Refused(Reply.error(Status.RESOURCE_EXHAUSTED, overCapMessage(peer, count)));
+    }
+
+    /** What a user over the cap is told: how many, and what to do. */
+    static String overCapMessage(Peer peer, int count) {
+        String who = peer.uid() >= 0 ? "The user " + peer.userName() + " (uid " + peer.uid() + ")"
+                : "Clients whose user is unknown (over TCP, where the kernel cannot say)";
+        return who + " already " + (peer.uid() >= 0 ? "has " : "have ") + count + " trusted certificates, the most the daemon allows"
+                + " (max_certificates_per_user). Remove old ones with 'multipass trust remove <fingerprint>' from a client that is"
+                + " still trusted ('multipass trust list' shows them), or ask an administrator to, then authenticate again.";
     }
 
     /** Ends {@code authenticate} early with {@link #reply}; control flow between the steps, so no stack trace. */

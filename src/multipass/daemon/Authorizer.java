@@ -64,13 +64,26 @@ final class Authorizer {
 
     /** Trusts the peer's certificate (persisted before returning); false when it already was. */
     boolean admit(Peer peer, AdmissionMethod method) throws IOException {
+        return admit(peer, method, Integer.MAX_VALUE).outcome() == TrustStore.Admission.Outcome.ADDED;
+    }
+
+    /**
+     * Trusts the peer's certificate unless its user already has {@code maxPerUser} trusted
+     * certificates (the check and the add are one step in the store); persisted before returning.
+     */
+    TrustStore.Admission admit(Peer peer, AdmissionMethod method, int maxPerUser) throws IOException {
         TrustEntry entry = entryFor(peer, method);
-        if (!store.add(entry)) {
-            return false;
+        TrustStore.Admission admission = store.admit(entry, maxPerUser);
+        if (admission.outcome() == TrustStore.Admission.Outcome.ADDED) {
+            audit(entry);
+            applySocketMode();
         }
-        audit(entry);
-        applySocketMode();
-        return true;
+        return admission;
+    }
+
+    /** How many trusted certificates the peer's OS user has (clients of unknown uid count together). */
+    int certificatesOf(Peer peer) {
+        return store.countOf(peer.userName(), peer.uid());
     }
 
     /** Re-applies the socket mode after entries were removed: restricted again when nobody is trusted. */

@@ -119,7 +119,7 @@ public final class Daemon implements AutoCloseable {
             Authorizer authorizer = new Authorizer(store, admins, endpoint, clock);
             HashGate hashes = new HashGate(authLimits.maxConcurrentHashes(), authLimits.maxQueuedHashes());
             Authentication authentication = new Authentication(authorizer, settings, new AuthThrottle(authLimits, clock), hashes,
-                    duration -> Thread.sleep(duration.toMillis()));
+                    duration -> Thread.sleep(duration.toMillis()), authLimits.maxCertificatesPerUser());
             CommandTable commands = DaemonCommands.table(authentication, new TrustCommands(store, authorizer),
                     new SettingsCommands(Map.of(SettingKeys.PASSPHRASE.key(), new PassphraseSetting(settings, hashes))), instances);
             RequestRouter router = new RequestRouter(authorizer, new RefusalAudit(clock), commands);
