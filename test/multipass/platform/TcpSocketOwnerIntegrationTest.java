@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * nothing once the client has closed.
  */
 @Timeout(30)
-class TcpSocketOwnerLiveTest {
+class TcpSocketOwnerIntegrationTest {
     private static final long MY_UID = CurrentUser.get().uid();
 
     @BeforeAll
