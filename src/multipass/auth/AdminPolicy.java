@@ -32,9 +32,12 @@ public final class AdminPolicy {
         return adminGroup;
     }
 
-    /** True when {@code credentials} (null over TCP: never) show an administrator. */
+    /**
+     * True when {@code credentials} show an administrator. Only {@code SO_PEERCRED} credentials
+     * can: null (no credentials) and a loopback TCP peer's are never an administrator.
+     */
     public boolean isAdmin(Peer.Credentials credentials) throws IOException {
-        if (credentials == null) {
+        if (credentials == null || credentials.source() != Peer.Source.UNIX_SOCKET) {
             return false;
         }
         if (credentials.uid() == 0 || credentials.uid() == daemonUid) {

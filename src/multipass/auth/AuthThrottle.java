@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Guessing resistance for {@code authenticate}, after OpenSSH's MaxAuthTries and
- * PerSourcePenalties. Per identity (Unix: the peer's uid; TCP: its certificate fingerprint):
+ * PerSourcePenalties. Per identity (the local user the kernel names: the peer's uid on the Unix
+ * socket and on loopback TCP on Linux; else its certificate fingerprint):
  *
  * <ul>
  *   <li>after each failure the next attempt is held back exponentially: 1 s, 2 s, 4 s, ...

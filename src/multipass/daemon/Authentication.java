@@ -207,8 +207,10 @@ final class Authentication {
     }
 
     /**
-     * Per-identity throttling: the kernel's credentials on Unix sockets (uid, or the user name
-     * when the uid has no passwd entry), the certificate over TCP, where nothing else is known.
+     * Per-identity throttling: the local user the kernel names (uid, or the user name when the
+     * uid is unknown), from {@code SO_PEERCRED} or a loopback TCP connection's socket table
+     * alike, so one user is one identity on both; the certificate only where the kernel names
+     * no one (TCP from elsewhere, or not Linux).
      */
     static String throttleKey(Peer peer) {
         if (peer.credentials() != null) {

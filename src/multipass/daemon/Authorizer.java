@@ -39,7 +39,7 @@ final class Authorizer {
         if (entry.isPresent() || peer.certificate() == null || !endpoint.firstClientAcceptance() || !store.isEmpty()) {
             return entry;
         }
-        if (!admins.isAdmin(peer.credentials())) {
+        if (!admins.isAdmin(peer.authority())) {
             LOG.log(System.Logger.Level.DEBUG, "not accepting {0} (uid {1}) as first client: not root or in the admin group", peer.userName(), peer.uid());
             return Optional.empty();
         }
@@ -57,9 +57,9 @@ final class Authorizer {
         return peer.certificate() != null && store.find(peer.certificate()).isPresent();
     }
 
-    /** True when the peer's kernel credentials show an administrator. */
+    /** True when the peer's {@code SO_PEERCRED} credentials show an administrator (never over TCP). */
     boolean isAdmin(Peer peer) throws IOException {
-        return admins.isAdmin(peer.credentials());
+        return admins.isAdmin(peer.authority());
     }
 
     /** Trusts the peer's certificate (persisted before returning); false when it already was. */

@@ -42,7 +42,7 @@ final class ClientSession implements Runnable {
     private final Runnable onClose;
 
     /**
-     * @param credentials     the peer's kernel credentials, null where the transport has none (TCP)
+     * @param credentials     the peer's kernel credentials, null where the kernel names no one (see {@link Endpoint#credentials})
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */

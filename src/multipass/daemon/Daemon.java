@@ -9,6 +9,7 @@ import multipass.auth.Peer;
 import multipass.instances.InventoryBackend;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
+import multipass.platform.TcpSocketOwner;
 import multipass.platform.UserDatabase;
 import multipass.settings.SettingKeys;
 import multipass.tls.DaemonIdentity;
@@ -231,7 +232,7 @@ public final class Daemon implements AutoCloseable {
     private static Endpoint bind(DaemonOptions options, boolean storeEmpty, String adminGroup, UserDatabase users,
                                  java.security.cert.X509Certificate ca) throws IOException, StartupException {
         if (options.address() instanceof Address.Tcp) {
-            return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca);
+            return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca, TcpSocketOwner.forThisSystem(), users);
         }
         Path socket = ((Address.Unix) options.address()).path();
         GroupPrincipal group = socketGroup(adminGroup, users);

@@ -21,7 +21,11 @@ interface Endpoint extends AutoCloseable {
     /** Blocks for the next connection. */
     SocketChannel accept() throws IOException;
 
-    /** Kernel-reported credentials of the peer, or null where the transport has none (TCP). */
+    /**
+     * Kernel-reported credentials of the peer, read right after {@code accept} while the
+     * connection is surely open: {@code SO_PEERCRED} on a Unix socket, the owner of a loopback
+     * TCP client's socket; null when the kernel names no one (TCP from elsewhere, or not Linux).
+     */
     Peer.Credentials credentials(SocketChannel channel) throws IOException;
 
     /** True when the first admin client may be trusted without a passphrase (Unix sockets only). */

@@ -3,6 +3,8 @@ package multipass.daemon;
 
 import multipass.auth.Peer;
 import multipass.platform.Address;
+import multipass.platform.TcpSocketOwner;
+import multipass.platform.UserDatabase;
 import multipass.tls.PublishedAuthority;
 
 import java.io.IOException;
@@ -14,13 +16,19 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.OptionalLong;
 
 /**
  * The daemon on a TCP port, Multipass's Windows design (on every OS here). File permissions
- * mean nothing to TCP, so there is no first-client acceptance and no kernel credentials:
- * trust comes only from the installer enrolment or the passphrase. It binds exactly the host
- * given; a non-loopback host is allowed because it was named, with a warning. The CA is
- * published as {@code tcp-<port>.ca.pem} in the daemon user's rendezvous directory.
+ * mean nothing to TCP, so there is no first-client acceptance: trust comes only from the
+ * installer enrolment or the passphrase. It binds exactly the host given; a non-loopback host
+ * is allowed because it was named, with a warning. The CA is published as
+ * {@code tcp-<port>.ca.pem} in the daemon user's rendezvous directory.
+ *
+ * <p>On Linux, a loopback peer's local user is read from the kernel's socket tables right
+ * after {@code accept} ({@link TcpSocketOwner}), while the connection is surely open, and
+ * named with {@link Peer.Source#LOOPBACK_TCP}: it counts for records, the audit log, the
+ * guessing limits and the connection caps, and grants nothing. Thread-safe.
  */
 final class TcpEndpoint implements Endpoint {
     private static final System.Logger LOG = System.getLogger(TcpEndpoint.class.getName());
@@ -28,15 +36,20 @@ final class TcpEndpoint implements Endpoint {
     private final ServerSocketChannel server;
     private final Address.Tcp address;
     private final Path published;
+    private final TcpSocketOwner owners;
+    private final UserDatabase users;
 
-    private TcpEndpoint(ServerSocketChannel server, Address.Tcp address, Path published) {
+    private TcpEndpoint(ServerSocketChannel server, Address.Tcp address, Path published, TcpSocketOwner owners, UserDatabase users) {
         this.server = server;
         this.address = address;
         this.published = published;
+        this.owners = owners;
+        this.users = users;
     }
 
-    /** Binds {@code address} and publishes {@code ca} in {@code rendezvousDir}. */
-    static TcpEndpoint bind(Address.Tcp address, Path rendezvousDir, X509Certificate ca) throws IOException, Daemon.StartupException {
+    /** Binds {@code address} and publishes {@code ca} in {@code rendezvousDir}; peers' users are looked up with {@code owners}. */
+    static TcpEndpoint bind(Address.Tcp address, Path rendezvousDir, X509Certificate ca, TcpSocketOwner owners, UserDatabase users)
+            throws IOException, Daemon.StartupException {
         InetSocketAddress socketAddress = new InetSocketAddress(address.host(), address.port());
         if (socketAddress.isUnresolved()) {
             throw new Daemon.StartupException("cannot resolve host '" + address.host() + "' in address '" + address + "'", null);
@@ -61,7 +74,7 @@ final class TcpEndpoint implements Endpoint {
             Path published = PublishedAuthority.forTcpPort(rendezvousDir, address.port());
             PublishedAuthority.publish(published, ca);
             LOG.log(System.Logger.Level.INFO, "TCP mode: no first-client acceptance; CA published at {0}", published);
-            return new TcpEndpoint(server, address, published);
+            return new TcpEndpoint(server, address, published, owners, users);
         } catch (IOException e) {
             server.close();
             throw e;
@@ -73,9 +86,30 @@ final class TcpEndpoint implements Endpoint {
         return server.accept();
     }
 
+    /**
+     * The local user behind a loopback peer, or null (as before this lookup existed) when the
+     * kernel's tables do not name one: a non-loopback peer, another OS, or a table that cannot
+     * be read. Either way the connection is served.
+     */
     @Override
-    public Peer.Credentials credentials(SocketChannel channel) {
-        return null;
+    public Peer.Credentials credentials(SocketChannel channel) throws IOException {
+        InetSocketAddress client = (InetSocketAddress) channel.getRemoteAddress();
+        InetSocketAddress daemon = (InetSocketAddress) channel.getLocalAddress();
+        OptionalLong uid;
+        try {
+            uid = owners.ownerUid(client, daemon);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read the kernel''s socket tables for the connection from {0}: {1}; its user is unknown",
+                    client, e.getMessage());
+            return null;
+        }
+        if (uid.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, "no local user found for the connection from {0} (not loopback, or no kernel socket table"
+                    + " names it); limits and caps key by certificate", client);
+            return null;
+        }
+        String name = users.user(uid.getAsLong()).map(UserDatabase.User::name).orElse(Long.toString(uid.getAsLong()));
+        return new Peer.Credentials(name, uid.getAsLong(), Peer.Source.LOOPBACK_TCP);
     }
 
     @Override

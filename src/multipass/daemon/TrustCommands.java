@@ -93,8 +93,11 @@ final class TrustCommands {
         return (caller != null && ADMIN_METHODS.contains(caller.method())) || authorizer.isAdmin(peer);
     }
 
+    /** Its own certificate, or (by {@code SO_PEERCRED} only: a loopback TCP uid grants nothing) an entry of its uid. */
     private static boolean owns(Peer peer, TrustEntry entry) {
-        return (peer.certificate() != null && entry.matches(peer.certificate())) || (peer.uid() >= 0 && entry.uid() == peer.uid());
+        Peer.Credentials authority = peer.authority();
+        return (peer.certificate() != null && entry.matches(peer.certificate()))
+                || (authority != null && authority.uid() >= 0 && entry.uid() == authority.uid());
     }
 
     private static Map<String, String> record(TrustEntry entry) {

@@ -111,10 +111,10 @@ final class UnixEndpoint implements Endpoint {
         String name = principal.user().getName();
         if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
             long uid = Long.parseLong(name);
-            return new Peer.Credentials(users.user(uid).map(UserDatabase.User::name).orElse(name), uid);
+            return new Peer.Credentials(users.user(uid).map(UserDatabase.User::name).orElse(name), uid, Peer.Source.UNIX_SOCKET);
         }
         Optional<UserDatabase.User> user = users.user(name);
-        return new Peer.Credentials(name, user.map(UserDatabase.User::uid).orElse(-1L));
+        return new Peer.Credentials(name, user.map(UserDatabase.User::uid).orElse(-1L), Peer.Source.UNIX_SOCKET);
     }
 
     @Override

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link AdminPolicy} over fake {@code passwd}/{@code group} files: root, the daemon's own
  * user, and members of the admin group (listed or by primary group) are admins; nobody is
- * without credentials (TCP); unknown users and groups are not admins.
+ * without {@code SO_PEERCRED} credentials (TCP, even a loopback peer whose uid is known); unknown users and groups are not admins.
  */
 class AdminPolicyTest {
     private static final long DAEMON_UID = 4242;
@@ -47,7 +47,7 @@ class AdminPolicyTest {
     }
 
     private static Peer.Credentials peer(String name, long uid) {
-        return new Peer.Credentials(name, uid);
+        return new Peer.Credentials(name, uid, Peer.Source.UNIX_SOCKET);
     }
 
     @Test
@@ -106,6 +106,17 @@ class AdminPolicyTest {
     void noCredentialsIsNeverAnAdmin() throws IOException {
         assertFalse(new AdminPolicy(users, "sudo", DAEMON_UID).isAdmin(null));
         assertFalse(new AdminPolicy(users, "sudo", 0).isAdmin(null));
+    }
+
+    @Test
+    void aLoopbackTcpPeerIsNeverAnAdminNotEvenRoot() throws IOException {
+        AdminPolicy policy = new AdminPolicy(users, "sudo", DAEMON_UID);
+        for (Peer.Credentials tcp : new Peer.Credentials[] {new Peer.Credentials("root", 0, Peer.Source.LOOPBACK_TCP),
+                new Peer.Credentials("alice", 1000, Peer.Source.LOOPBACK_TCP), new Peer.Credentials("multipassd", DAEMON_UID, Peer.Source.LOOPBACK_TCP)}) {
+            assertFalse(policy.isAdmin(tcp), tcp.toString());
+            assertNull(new Peer(new byte[1], tcp).authority(), "a TCP uid grants nothing");
+        }
+        assertEquals(0, new Peer(new byte[1], new Peer.Credentials("root", 0, Peer.Source.LOOPBACK_TCP)).uid(), "but it names the user");
     }
 
     @Test

@@ -12,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The connection caps: handshake slots, open connections, and one user's share of each. */
+/** The connection caps: handshake slots, open connections, and one user's share of each (Unix socket and loopback TCP alike). */
 class ConnectionQuotasTest {
-    private static final Peer.Credentials ALICE = new Peer.Credentials("alice", 1001);
-    private static final Peer.Credentials MALLORY = new Peer.Credentials("mallory", 1002);
-    private static final Peer.Credentials ROOT = new Peer.Credentials("root", 0);
+    private static final Peer.Credentials ALICE = new Peer.Credentials("alice", 1001, Peer.Source.UNIX_SOCKET);
+    private static final Peer.Credentials MALLORY = new Peer.Credentials("mallory", 1002, Peer.Source.UNIX_SOCKET);
+    private static final Peer.Credentials ROOT = new Peer.Credentials("root", 0, Peer.Source.UNIX_SOCKET);
 
     private final ConnectionQuotas quotas = new ConnectionQuotas(ConnectionLimits.fromSettings(Map.of("max_pending_handshakes", "8",
             "max_pending_handshakes_per_user", "2", "max_connections", "6", "max_connections_per_user", "3")), Clock.systemUTC());
@@ -33,6 +33,15 @@ class ConnectionQuotasTest {
         assertNull(connect(MALLORY), "a third handshake of the same user is refused");
         assertEquals(6, quotas.freeHandshakeSlots(), "the refused connection's slot was given back");
         assertNotNull(connect(ALICE), "another user still gets in");
+    }
+
+    @Test
+    void aLoopbackTcpPeerCountsAgainstItsUsersShare() {
+        Peer.Credentials malloryOverTcp = new Peer.Credentials("mallory", 1002, Peer.Source.LOOPBACK_TCP);
+        assertNotNull(connect(malloryOverTcp));
+        assertNotNull(connect(MALLORY));
+        assertNull(connect(malloryOverTcp), "TCP and the Unix socket share one user's handshake slots");
+        assertNotNull(connect(ALICE));
     }
 
     @Test

@@ -72,7 +72,7 @@ class SocketModeRaceTest {
     }
 
     private static Peer peer(Identity identity) throws CertificateEncodingException {
-        return new Peer(identity.certificate().getEncoded(), new Peer.Credentials("root", 0));
+        return new Peer(identity.certificate().getEncoded(), new Peer.Credentials("root", 0, Peer.Source.UNIX_SOCKET));
     }
 
     /** Records the modes applied; holds a "restrict" until {@code release} holds (polled), to force the race. */

@@ -223,7 +223,7 @@ class TcpInstallerSystemTest {
     @Test
     @Order(10)
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    @DisplayName("10. mallory authenticates with the passphrase, then is trusted; trust list shows each what they may see")
+    @DisplayName("10. mallory authenticates with the passphrase, then is trusted; trust list shows her real user and uid, and each what they may see")
     void otherUserAuthenticatesWithPassphrase() throws IOException, InterruptedException {
         sandbox.client(mallory, address, "authenticate", passphrase).expect(0, "", "", "mallory's `authenticate <passphrase>` over TCP");
         sandbox.client(mallory, address, "list").expect(0, NO_INSTANCES, "", "mallory's `list` after authenticating");
@@ -235,7 +235,8 @@ class TcpInstallerSystemTest {
         assertEquals(1, own.size(), "mallory (admitted by passphrase) sees only her own entry: " + own);
         assertEquals(FileFacts.fingerprint(certificate(mallory)), own.get(0).get("fingerprint"), "mallory's fingerprint: " + own);
         assertEquals("passphrase", own.get(0).get("method"), "mallory's method: " + own);
-        assertEquals("unknown", own.get(0).get("uid"), "over TCP the daemon cannot know the OS user's uid: " + own);
+        assertEquals(List.of(mallory.name(), Long.toString(mallory.uid())), List.of(own.get(0).get("user"), own.get(0).get("uid")),
+                "over loopback TCP the daemon reads mallory's user and uid from the kernel's socket tables: " + own);
         assertEquals(all.stream().filter(row -> row.get("method").equals("passphrase")).toList(), own, "the same entry, seen by both");
         assertIdentityIsPrivate(mallory);
     }
