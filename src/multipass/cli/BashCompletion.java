@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * (with the implicit {@code -h} and {@code -v}); the values of {@code --format}; and the first
  * argument: settings keys for an argument named {@code key} ({@code keyval}: with a trailing
  * {@code =}), command names for {@code command}, and the literal words of the usage line
- * ({@code trust}'s {@code list} and {@code remove}). The script uses plain bash only, not the
+ * ({@code trust}'s {@code status}, {@code list} and {@code remove}). The script uses plain bash only, not the
  * bash-completion package's helpers. Run by {@code make}:
  * {@code java -cp build/classes multipass.cli.BashCompletion build/completion/multipass}.
  */

@@ -125,7 +125,7 @@ public final class Cli {
             return 0;
         }
         Invocation call = new Invocation(spec, positionals, options, Math.min(verbosity, 4), out, err, terminal, connector,
-                platform.clientConfigFile());
+                platform.clientConfigFile(), new RefusalNotes(platform.root(), platform.sudoUser()));
         return command.run(call);
     }
 

@@ -5,6 +5,7 @@ import multipass.platform.Address;
 import multipass.protocol.LogLine;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
+import multipass.tls.ClientIdentity;
 import multipass.transport.FrameChannel;
 
 import java.io.EOFException;
@@ -22,9 +23,24 @@ import java.util.function.Consumer;
  */
 final class DaemonConnection implements AutoCloseable {
     private final FrameChannel frames;
+    private final String address;
+    private final Path identityDir;
 
-    DaemonConnection(FrameChannel frames) {
+    /** A connection to the daemon at {@code address}, as the identity kept in {@code identityDir}. */
+    DaemonConnection(FrameChannel frames, String address, Path identityDir) {
         this.frames = frames;
+        this.address = address;
+        this.identityDir = identityDir;
+    }
+
+    /** The daemon's address, as {@code MULTIPASS_SERVER_ADDRESS} spells it. */
+    String address() {
+        return address;
+    }
+
+    /** The certificate file of the identity this connection presents (a constant: no TLS class is loaded). */
+    Path certificateFile() {
+        return identityDir.resolve(ClientIdentity.CERT_FILE);
     }
 
     /**
@@ -35,9 +51,9 @@ final class DaemonConnection implements AutoCloseable {
         return DaemonDial.open(address, identityDir, rendezvousDirs);
     }
 
-    /** A connection through the user's warm client (package {@code warm}), which holds the TLS connection. */
-    static DaemonConnection relayed(FrameChannel frames) {
-        return new DaemonConnection(frames);
+    /** A connection through the user's warm client (package {@code warm}), which holds the TLS connection to {@code address}. */
+    static DaemonConnection relayed(FrameChannel frames, String address, Path identityDir) {
+        return new DaemonConnection(frames, address, identityDir);
     }
 
     /** The verified frames, for the warm client to relay through. */

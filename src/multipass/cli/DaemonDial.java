@@ -3,6 +3,7 @@ package multipass.cli;
 
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
+import multipass.platform.UserDatabase;
 import multipass.tls.ClientIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
@@ -65,7 +66,7 @@ final class DaemonDial {
                 closeQuietly(channel);
                 throw e;
             }
-            return new DaemonConnection(new FrameChannel(tls));
+            return new DaemonConnection(new FrameChannel(tls), address.toString(), identityDir);
         } catch (IdentityException e) {
             closeQuietly(channel);
             throw new ClientFailure(e.getMessage(), null, e);
@@ -119,7 +120,8 @@ final class DaemonDial {
         } catch (IOException e) {
             closeQuietly(channel);
             if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && !(Files.isReadable(socket) && Files.isWritable(socket))) {
-                throw new ClientFailure(ACCESS_DENIED, "Please check that you have read/write permissions to '" + socket + "'", e);
+                throw new ClientFailure(ACCESS_DENIED, "Please check that you have read/write permissions to '" + socket + "'",
+                        DeniedSocket.note(socket, UserDatabase.system()), e);
             }
             throw new ClientFailure(CANNOT_CONNECT, "Please ensure multipassd is running and '" + address + "' is accessible", e);
         }

@@ -26,9 +26,10 @@ final class Invocation {
     private final Terminal terminal;
     private final DaemonConnector connector;
     private final Path clientConfigFile;
+    private final RefusalNotes notes;
 
-    Invocation(CommandSpec spec, List<String> args, Map<String, String> options, int verbosity,
-               PrintStream out, PrintStream err, Terminal terminal, DaemonConnector connector, Path clientConfigFile) {
+    Invocation(CommandSpec spec, List<String> args, Map<String, String> options, int verbosity, PrintStream out, PrintStream err,
+               Terminal terminal, DaemonConnector connector, Path clientConfigFile, RefusalNotes notes) {
         this.spec = spec;
         this.args = List.copyOf(args);
         this.options = Map.copyOf(options);
@@ -38,6 +39,7 @@ final class Invocation {
         this.terminal = terminal;
         this.connector = connector;
         this.clientConfigFile = clientConfigFile;
+        this.notes = notes;
     }
 
     List<String> args() {
@@ -88,22 +90,47 @@ final class Invocation {
      * {@code <command> failed: <message>} and thrown.
      */
     Reply call(String daemonCommand, List<String> arguments, Map<String, String> requestOptions) throws CommandFailed {
+        return exchange(daemonCommand, arguments, requestOptions).reply();
+    }
+
+    /** An OK reply, with the daemon's address and the certificate file the request was sent with. */
+    record Exchange(Reply reply, String address, Path certificate) {
+    }
+
+    /** As {@link #call}, and also says where the request went and as which identity. */
+    Exchange exchange(String daemonCommand, List<String> arguments, Map<String, String> requestOptions) throws CommandFailed {
         Request request = new Request(daemonCommand, verbosity, arguments, requestOptions);
         Reply reply;
+        String address;
+        Path certificate;
         try (DaemonConnection connection = connector.connect()) {
+            address = connection.address().toString();
+            certificate = connection.certificateFile();
             reply = connection.call(request, this::printLog);
         } catch (ClientFailure failure) {
             err.println(spec.name() + " failed: " + failure.getMessage());
             if (verbosity > 0 && failure.detail() != null) {
                 err.println(failure.detail());
             }
+            paragraph(failure.note());
             throw new CommandFailed(ExitCode.COMMAND_FAILED);
         }
         if (reply.status() != Status.OK) {
             err.println(spec.name() + " failed: " + reply.message());
+            if (reply.status() == Status.UNAUTHENTICATED) {
+                paragraph(notes.notAuthenticated(reply));
+            }
             throw new CommandFailed(daemonFault(reply.status()) ? ExitCode.DAEMON_FAILED : ExitCode.COMMAND_FAILED);
         }
-        return reply;
+        return new Exchange(reply, address, certificate);
+    }
+
+    /** Prints {@code text} (ending in a newline) after a blank line, if there is any. */
+    private void paragraph(String text) {
+        if (text != null) {
+            err.println();
+            err.print(text);
+        }
     }
 
     private void printLog(LogLine line) {

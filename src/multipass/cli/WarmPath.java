@@ -32,7 +32,7 @@ public final class WarmPath {
         }
         Optional<FrameChannel> warm = WarmRoute.handOver(target);
         if (warm.isPresent()) {
-            return DaemonConnection.relayed(warm.get());
+            return DaemonConnection.relayed(warm.get(), target.address(), target.identityDir());
         }
         DaemonConnection connection = direct.connect();
         try {

@@ -10,6 +10,7 @@ import multipass.transport.FrameChannel;
 import multipass.trust.TrustEntry;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -63,7 +64,7 @@ final class RequestRouter {
         Optional<TrustEntry> trusted = authorizer.trusted(peer);
         if (trusted.isEmpty() && !(access == Access.TRUSTED_OR_ADMIN && authorizer.isAdmin(peer))) {
             refusals.refused(request.command(), peer);
-            return Reply.error(Status.UNAUTHENTICATED, NOT_AUTHENTICATED);
+            return new Reply(Status.UNAUTHENTICATED, NOT_AUTHENTICATED, List.of(CallerRecords.caller(peer)));
         }
         if (route.isEmpty()) {
             return Reply.error(Status.UNIMPLEMENTED, "unknown command '" + request.command() + "'");

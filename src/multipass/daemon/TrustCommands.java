@@ -16,10 +16,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code trust list} and {@code trust remove}: who is trusted, and revocation that takes effect
+ * {@code trust status}, {@code trust list} and {@code trust remove}: is the caller trusted, who is trusted, and revocation that takes effect
  * on the very next request, as LXD and Incus offer. An administrator (root or the admin group
  * by kernel credentials, or a client admitted as {@code first-client} or {@code installer})
  * sees and removes every entry; any other trusted user only its own (same certificate, or the
@@ -39,6 +40,7 @@ final class TrustCommands {
 
     /** Registers {@code trust-list} and {@code trust-remove}, both for trusted clients. */
     void register(CommandTable table) {
+        table.add(CommandNames.TRUST_STATUS, Access.OPEN, (request, peer, trusted) -> status(peer));
         table.add(CommandNames.TRUST_LIST, Access.TRUSTED, (request, peer, trusted) -> list(peer, trusted.orElse(null)));
         table.add(CommandNames.TRUST_REMOVE, Access.TRUSTED, (request, peer, trusted) -> remove(request, peer, trusted.orElse(null)));
     }
@@ -52,6 +54,23 @@ final class TrustCommands {
             }
         }
         return Reply.ok(records);
+    }
+
+    /**
+     * {@code trust status}: the caller's own record (who the kernel says it is, its
+     * certificate's fingerprint) and whether that certificate is trusted, how and since when.
+     * Served to untrusted callers too, so it says nothing about any other entry, and it never
+     * admits anyone (not even a first client).
+     */
+    Reply status(Peer peer) {
+        Map<String, String> record = CallerRecords.caller(peer);
+        Optional<TrustEntry> entry = peer.certificate() == null ? Optional.empty() : store.find(peer.certificate());
+        record.put("trusted", entry.isPresent() ? "yes" : "no");
+        entry.ifPresent(e -> {
+            record.put("method", e.method().label());
+            record.put("admitted", e.method() == AdmissionMethod.MANUAL ? CallerRecords.UNKNOWN : e.admitted().toString());
+        });
+        return Reply.ok(List.of(record));
     }
 
     Reply remove(Request request, Peer peer, TrustEntry caller) throws IOException {

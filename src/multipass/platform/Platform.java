@@ -48,6 +48,12 @@ public final class Platform {
         return root;
     }
 
+    /** {@code $SUDO_USER}: who ran this process through sudo; null when not set. */
+    public String sudoUser() {
+        String user = env.get("SUDO_USER");
+        return user == null || user.isEmpty() ? null : user;
+    }
+
     /** The client's identity directory. */
     public Path clientIdentityDir() {
         switch (os) {

@@ -10,6 +10,7 @@ public final class CommandNames {
     public static final String VERSION = "version";
     public static final String GET = "get";
     public static final String SET = "set";
+    public static final String TRUST_STATUS = "trust-status";
     public static final String TRUST_LIST = "trust-list";
     public static final String TRUST_REMOVE = "trust-remove";
     public static final String LAUNCH = "launch";

@@ -77,7 +77,7 @@ class AuthenticationFlowIntegrationTest {
         assertEquals(0, user("admin").run("list").exit());
         CliRunner.Result refused = user("bob").run("list");
         assertEquals(2, refused.exit());
-        assertEquals("list failed: " + NOT_AUTHENTICATED + "\n", refused.err());
+        assertEquals(user("bob").notAuthenticated("list"), refused.err());
 
         CliRunner.Result noPassphrase = user("bob").run("authenticate", "guess");
         assertEquals(2, noPassphrase.exit());

@@ -61,6 +61,33 @@ public final class CliRunner {
         return this;
     }
 
+    /**
+     * What this user's {@code command} prints on stderr when the daemon refuses it as not
+     * authenticated: Multipass's message, then the paragraph naming this process's user (every
+     * in-process client is this JVM's user) and this identity's certificate.
+     */
+    public String notAuthenticated(String command) {
+        String fingerprint = fingerprint();
+        multipass.platform.CurrentUser me = multipass.platform.CurrentUser.get();
+        return command + " failed: " + AuthenticationFlowIntegrationTest.NOT_AUTHENTICATED + "\n\nRefused: user " + me.name() + " (uid " + me.uid()
+                + "), client certificate " + fingerprint.substring(0, RefusalNotes.SHORT_FINGERPRINT) + ".\n" + RefusalNotes.MORE + "\n";
+    }
+
+    /** This user's certificate file (made by its first command). */
+    Path certificate() {
+        return identityDir.resolve("multipass_cert.pem");
+    }
+
+    /** The SHA-256 fingerprint of this user's certificate, as the daemon shows it. */
+    String fingerprint() {
+        try {
+            byte[] der = multipass.util.Pem.singleCertificate(java.nio.file.Files.readString(certificate())).getEncoded();
+            return multipass.trust.TrustEntry.fingerprint(der);
+        } catch (java.io.IOException | multipass.util.Pem.PemException | java.security.cert.CertificateEncodingException e) {
+            throw new AssertionError("cannot read the certificate in " + identityDir + ": " + e, e);
+        }
+    }
+
     public Result run(String... args) {
         return runWithInput("", args);
     }

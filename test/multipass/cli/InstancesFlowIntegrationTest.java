@@ -181,12 +181,11 @@ class InstancesFlowIntegrationTest {
         Path inventory = daemon.dataDir().resolve("instances.txt");
         byte[] before = Files.readAllBytes(inventory);
         CliRunner bob = user("bob");
-        String refused = " failed: " + AuthenticationFlowIntegrationTest.NOT_AUTHENTICATED + "\n";
-        expect(bob.run("launch", "--name", "bobs"), 2, "", "launch" + refused);
-        expect(bob.run("launch"), 2, "", "launch" + refused);
+        expect(bob.run("launch", "--name", "bobs"), 2, "", bob.notAuthenticated("launch"));
+        expect(bob.run("launch"), 2, "", bob.notAuthenticated("launch"));
         for (String[] command : new String[][] {{"list"}, {"info", "web"}, {"stop", "web"}, {"start", "web"}, {"delete", "--all"},
                 {"delete", "--purge", "web"}, {"recover", "web"}, {"purge"}}) {
-            expect(bob.run(command), 2, "", command[0] + refused);
+            expect(bob.run(command), 2, "", bob.notAuthenticated(command[0]));
         }
         assertArrayEquals(before, Files.readAllBytes(inventory), "the inventory file is unchanged");
         assertEquals("web,Running\n", states());

@@ -62,7 +62,7 @@ class PerUserCapsSystemTest {
         String report = firstLine(hog);
         assertEquals("opened 10, closed by the daemon 8", report, "mallory keeps her share of 2 handshake slots, no more");
 
-        sandbox.client(alice, address, "list").expect(2, "", "list failed: " + Texts.NOT_AUTHENTICATED + "\n",
+        sandbox.client(alice, address, "list").expect(2, "", Texts.notAuthenticated("list", alice),
                 "alice is answered (untrusted) while mallory holds her connections");
         sandbox.client(admin, address, "list").expect(0, NO_INSTANCES, "", "and so is the admin");
         assertTrue(daemon.log().contains("refusing a connection from " + mallory.name() + " (uid " + mallory.uid()

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import static multipass.system.FileFacts.describe;
 import static multipass.system.FileFacts.describeOwner;
-import static multipass.system.Texts.ACCESS_DENIED;
 import static multipass.system.Texts.NO_INSTANCES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -59,11 +58,11 @@ class PermissionsSystemTest {
         DaemonProcess daemon = start();
 
         assertSocket("srw-rw----", "before anyone is trusted");
-        sandbox.client(outsider, address, "list").expect(2, "", "list failed: " + ACCESS_DENIED + "\n", "the outsider on the restricted socket");
+        sandbox.client(outsider, address, "list").expect(2, "", Texts.accessDenied("list", socket, group, outsider), "the outsider on the restricted socket");
         sandbox.client(admin, address, "list").expect(0, NO_INSTANCES, "", "the admin, the first client");
         assertSocket("srw-rw-rw-", "after the first client");
         sandbox.client(admin, address, "set", "local.passphrase=perm-" + ThrowAwayUsers.randomText(12)).expect(0, "", "", "set");
-        sandbox.client(alice, address, "list").expect(2, "", "list failed: " + Texts.NOT_AUTHENTICATED + "\n", "alice, untrusted");
+        sandbox.client(alice, address, "list").expect(2, "", Texts.notAuthenticated("list", alice), "alice, untrusted");
 
         Path identity = alice.identityDir();
         for (Path dir : List.of(alice.home(), alice.home().resolve(".local"), alice.home().resolve(".local/share"))) {
@@ -95,7 +94,7 @@ class PermissionsSystemTest {
         sandbox.client(admin, address, "trust", "remove", fingerprint).expect(0, "Removed " + fingerprint + " (" + admin.name() + ")\n", "",
                 "removing the only entry");
         assertSocket("srw-rw----", "after every entry was removed");
-        sandbox.client(outsider, address, "list").expect(2, "", "list failed: " + ACCESS_DENIED + "\n", "the outsider, restricted again");
+        sandbox.client(outsider, address, "list").expect(2, "", Texts.accessDenied("list", socket, group, outsider), "the outsider, restricted again");
         daemon.stop(RootSandbox.PROCESS_TIMEOUT);
         start();
         assertSocket("srw-rw----", "after a restart with nobody trusted");

@@ -27,7 +27,6 @@ import java.util.stream.Stream;
 
 import static multipass.system.FileFacts.describe;
 import static multipass.system.FileFacts.describeOwner;
-import static multipass.system.Texts.NOT_AUTHENTICATED;
 import static multipass.system.Texts.NO_INSTANCES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,7 +174,8 @@ class TcpInstallerSystemTest {
         Path empty = sandbox.newDataDir("data-empty");
         DaemonProcess daemon = startTcpDaemon(empty);
         sandbox.runAsRoot(Map.of("MULTIPASS_SERVER_ADDRESS", daemon.address()), "list")
-                .expect(2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "root's `list` as the very first client over TCP");
+                .expect(2, "", Texts.notAuthenticated("list", "root", 0, sandbox.rootHome.resolve(
+                        ".local/share/multipass-client-certificate/multipass_cert.pem"), ""), "root's `list` as the very first client over TCP");
         assertEquals(List.of(), FileFacts.certificates(empty.resolve(STORE)), "nobody was admitted into the empty store");
         int code = daemon.stop(RootSandbox.PROCESS_TIMEOUT);
         assertTrue(code == 0 || code == 128 + 15, "the daemon stops cleanly on SIGTERM (exit 0, or 143 from the JVM), exit " + code
@@ -213,10 +213,10 @@ class TcpInstallerSystemTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     @DisplayName("9. mallory (not enrolled) is refused (UNAUTHENTICATED, exit 2); alice sets the passphrase")
     void otherUserIsNotTrustedAndInstalledUserSetsPassphrase() throws IOException, InterruptedException {
-        sandbox.client(mallory, address, "list").expect(2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "mallory's `list` over TCP");
+        sandbox.client(mallory, address, "list").expect(2, "", Texts.notAuthenticated("list", mallory), "mallory's `list` over TCP");
         sandbox.client(alice, address, "set", "local.passphrase=" + passphrase).expect(0, "", "", "alice's `set local.passphrase=...`");
         sandbox.client(alice, address, "get", "local.passphrase").expect(0, "true\n", "", "alice's `get local.passphrase`");
-        sandbox.client(mallory, address, "list").expect(2, "", "list failed: " + NOT_AUTHENTICATED + "\n",
+        sandbox.client(mallory, address, "list").expect(2, "", Texts.notAuthenticated("list", mallory),
                 "mallory's `list` after the passphrase was set (setting it trusts nobody)");
     }
 
@@ -251,7 +251,7 @@ class TcpInstallerSystemTest {
         List<Map<String, String>> rows = TrustRows.parseJson(sandbox.client(bob, daemon.address(), "trust", "list", "--format", "json").stdout());
         assertEquals(1, rows.size(), "one trusted entry: " + rows);
         assertRow(rows.get(0), bob, Long.toString(bob.uid()), "installer");
-        sandbox.client(alice, daemon.address(), "list").expect(2, "", "list failed: " + NOT_AUTHENTICATED + "\n",
+        sandbox.client(alice, daemon.address(), "list").expect(2, "", Texts.notAuthenticated("list", alice),
                 "alice's `list` on bob's daemon (each data dir trusts only whom it enrolled)");
     }
 

@@ -28,8 +28,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static multipass.system.Texts.ACCESS_DENIED;
-import static multipass.system.Texts.NOT_AUTHENTICATED;
 import static multipass.system.Texts.NO_INSTANCES;
 import static multipass.system.Texts.WRONG_PASSPHRASE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -201,7 +199,7 @@ class TrustManagementSystemTest {
     void ordinaryUserRemovesOwnEntry() throws IOException, InterruptedException {
         sandbox.client(bob, address, "trust", "remove", fingerprint(bob)).expect(0, "Removed " + fingerprint(bob) + " (" + bob.name() + ")\n",
                 "", "bob's `trust remove <his own fingerprint>`");
-        sandbox.client(bob, address, "list").expect(2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "bob's `list` after removing himself");
+        sandbox.client(bob, address, "list").expect(2, "", Texts.notAuthenticated("list", bob), "bob's `list` after removing himself");
         assertEquals(List.of(fingerprint(admin), fingerprint(alice)), storedFingerprints(), "the store holds the admin's and alice's entries");
     }
 
@@ -213,7 +211,7 @@ class TrustManagementSystemTest {
         String prefix = fingerprint(alice).substring(0, 12);
         sandbox.client(admin, address, "trust", "remove", prefix).expect(0, "Removed " + fingerprint(alice) + " (" + alice.name() + ")\n", "",
                 "the admin's `trust remove <alice's fingerprint prefix>`");
-        sandbox.client(alice, address, "list").expect(2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "alice's `list` right after removal");
+        sandbox.client(alice, address, "list").expect(2, "", Texts.notAuthenticated("list", alice), "alice's `list` right after removal");
         assertTrue(daemon.isAlive(), "the same daemon process is still serving (no restart)");
         assertEquals(List.of(fingerprint(admin)), storedFingerprints(), "the store holds the admin's entry only");
     }
@@ -231,7 +229,7 @@ class TrustManagementSystemTest {
         }
         sandbox.client(mallory, address, "authenticate", passphrase).expect(2, "", "authenticate failed: " + LOCKED_OUT + "\n",
                 "mallory's right passphrase after ten wrong ones");
-        sandbox.client(mallory, address, "list").expect(2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "mallory's `list` (not admitted)");
+        sandbox.client(mallory, address, "list").expect(2, "", Texts.notAuthenticated("list", mallory), "mallory's `list` (not admitted)");
         sandbox.client(admin, address, "list").expect(0, NO_INSTANCES, "", "the trusted admin's `list` during mallory's lock-out");
         sandbox.client(bob, address, "authenticate", passphrase).expect(0, "", "", "bob's `authenticate` during mallory's lock-out");
         sandbox.client(bob, address, "list").expect(0, NO_INSTANCES, "", "bob's `list` during mallory's lock-out");
@@ -247,7 +245,8 @@ class TrustManagementSystemTest {
                 "the admin's `trust remove <admin> <bob>` (every entry)");
         assertEquals("srw-rw---- root:" + adminGroup, sandbox.stat(socket), "the socket after the store became empty");
         assertEquals(List.of(), storedFingerprints(), "the store is empty");
-        sandbox.client(alice, address, "list").expect(2, "", "list failed: " + ACCESS_DENIED + "\n", "an outsider's `list` on the restricted socket");
+        sandbox.client(alice, address, "list").expect(2, "", Texts.accessDenied("list", socket, adminGroup, alice),
+                "an outsider's `list` on the restricted socket");
         sandbox.client(admin, address, "list").expect(0, NO_INSTANCES, "", "the admin's `list`, accepted as the first client again");
         assertEquals("srw-rw-rw- root:" + adminGroup, sandbox.stat(socket), "the socket opens again after the new first client");
         assertEquals(List.of(row(admin, "first-client")), trustList(admin).stream().map(TrustManagementSystemTest::withoutTime).toList(),

@@ -30,8 +30,6 @@ import java.util.stream.Stream;
 import static multipass.system.FileFacts.CERT_BEGIN;
 import static multipass.system.FileFacts.describe;
 import static multipass.system.FileFacts.describeOwner;
-import static multipass.system.Texts.ACCESS_DENIED;
-import static multipass.system.Texts.NOT_AUTHENTICATED;
 import static multipass.system.Texts.NO_INSTANCES;
 import static multipass.system.Texts.NO_PASSPHRASE;
 import static multipass.system.Texts.PROMPT;
@@ -126,13 +124,12 @@ class UnixSocketSystemTest {
     @Test
     @Order(2)
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    @DisplayName("2. an outsider is refused by the socket's file mode (access denied, exit 2; detail line at -v)")
+    @DisplayName("2. an outsider is refused by the socket's file mode (access denied, exit 2; detail line at -v; the group the socket admits)")
     void outsiderIsRefusedByFileMode() throws IOException, InterruptedException {
-        expect(multipass(alice, "list"), 2, "", "list failed: " + ACCESS_DENIED + "\n",
-                "an outsider's `list` on the restricted socket");
-        expect(multipass(alice, "-v", "list"), 2, "",
-                "list failed: " + ACCESS_DENIED + "\nPlease check that you have read/write permissions to '" + socket + "'\n",
-                "an outsider's `list -v` on the restricted socket");
+        String denied = Texts.accessDenied("list", socket, adminGroup, alice);
+        expect(multipass(alice, "list"), 2, "", denied, "an outsider's `list` on the restricted socket");
+        expect(multipass(alice, "-v", "list"), 2, "", denied.replace("\n\n", "\nPlease check that you have read/write permissions to '"
+                + socket + "'\n\n"), "an outsider's `list -v` on the restricted socket");
         assertEquals("srw-rw---- root:" + adminGroup, describe(socket), "the socket is still restricted after the outsider's attempts");
     }
 
@@ -143,7 +140,7 @@ class UnixSocketSystemTest {
     void outsiderIsNotFirstClientEvenThroughAnOpenMode() throws IOException, InterruptedException {
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
         try {
-            expect(multipass(alice, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n",
+            expect(multipass(alice, "list"), 2, "", Texts.notAuthenticated("list", alice),
                     "an outsider's `list` as the first client, the socket made 0666 behind the daemon's back");
         } finally {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -167,7 +164,7 @@ class UnixSocketSystemTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     @DisplayName("5. an untrusted outsider on the open socket gets the UNAUTHENTICATED message, exit 2")
     void outsiderIsUnauthenticatedOnOpenSocket() throws IOException, InterruptedException {
-        expect(multipass(alice, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "an outsider's `list` on the open socket");
+        expect(multipass(alice, "list"), 2, "", Texts.notAuthenticated("list", alice), "an outsider's `list` on the open socket");
         assertEquals(1, trustedCertificates(), "the outsider was not admitted");
     }
 
@@ -196,7 +193,7 @@ class UnixSocketSystemTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     @DisplayName("8. an untrusted outsider cannot set the passphrase")
     void untrustedOutsiderCannotSetPassphrase() throws IOException, InterruptedException {
-        expect(multipass(mallory, "set", "local.passphrase=" + evilPassphrase), 2, "", "set failed: " + NOT_AUTHENTICATED + "\n",
+        expect(multipass(mallory, "set", "local.passphrase=" + evilPassphrase), 2, "", Texts.notAuthenticated("set", mallory),
                 "an untrusted outsider's `set local.passphrase=...`");
         expect(multipass(admin, "get", "local.passphrase"), 0, "true\n", "", "the passphrase is still set");
         // The next step shows that the outsider's value was not stored: authenticating with it fails.
@@ -211,7 +208,7 @@ class UnixSocketSystemTest {
                 "`authenticate` with the value the untrusted outsider tried to set in the previous step");
         expect(multipass(bob, "auth", wrongPassphrase), 2, "", "authenticate failed: " + WRONG_PASSPHRASE + "\n",
                 "`auth` (alias; the message names the command `authenticate`) with a wrong passphrase");
-        expect(multipass(alice, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "`list` after a wrong passphrase");
+        expect(multipass(alice, "list"), 2, "", Texts.notAuthenticated("list", alice), "`list` after a wrong passphrase");
         assertEquals(1, trustedCertificates(), "a wrong passphrase admits no one");
     }
 
@@ -271,12 +268,12 @@ class UnixSocketSystemTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     @DisplayName("14. an untrusted member of the admin group may set the passphrase, and nothing else")
     void untrustedAdminMaySetPassphrase() throws IOException, InterruptedException {
-        expect(multipass(admin2, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n",
+        expect(multipass(admin2, "list"), 2, "", Texts.notAuthenticated("list", admin2),
                 "an untrusted admin-group member's `list` (the first client is already trusted)");
         expect(multipass(admin2, "set", "local.passphrase=" + thirdPassphrase), 0, "", "",
                 "an untrusted admin-group member's `set local.passphrase=<third passphrase>` (by kernel credentials)");
         expect(multipass(bob, "authenticate", thirdPassphrase), 0, "", "", "`authenticate <third passphrase>` (it took effect)");
-        expect(multipass(admin2, "get", "local.passphrase"), 2, "", "get failed: " + NOT_AUTHENTICATED + "\n",
+        expect(multipass(admin2, "get", "local.passphrase"), 2, "", Texts.notAuthenticated("get", admin2),
                 "an untrusted admin-group member's `get local.passphrase`");
         assertEquals(3, trustedCertificates(), "setting the passphrase did not make the admin-group member trusted");
     }
@@ -305,9 +302,9 @@ class UnixSocketSystemTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     @DisplayName("16. an untrusted user's launch is refused with the UNAUTHENTICATED message, exit 2, and changes nothing")
     void untrustedLaunchIsRefused() throws IOException, InterruptedException {
-        expect(multipass(carol, "launch", "--name", "carols"), 2, "", "launch failed: " + NOT_AUTHENTICATED + "\n",
+        expect(multipass(carol, "launch", "--name", "carols"), 2, "", Texts.notAuthenticated("launch", carol),
                 "an untrusted user's `launch --name carols`");
-        expect(multipass(carol, "launch"), 2, "", "launch failed: " + NOT_AUTHENTICATED + "\n", "an untrusted user's `launch`");
+        expect(multipass(carol, "launch"), 2, "", Texts.notAuthenticated("launch", carol), "an untrusted user's `launch`");
         assertFalse(Files.exists(inventory(), LinkOption.NOFOLLOW_LINKS), "no instance inventory was written: " + inventory());
         expect(multipass(admin, "list"), 0, NO_INSTANCES, "", "the admin's `list` after the refused launches");
         assertEquals(3, trustedCertificates(), "the refused user was not admitted");
@@ -322,7 +319,7 @@ class UnixSocketSystemTest {
         expect(multipass(carol, "launch", "--name", "carols"), 0, "Launched: carols\n", "", "`launch --name carols` after authenticating");
         expect(multipass(carol, "list"), 0, CAROLS_INSTANCE, "", "carol's `list` after her launch");
         expect(multipass(admin, "list"), 0, CAROLS_INSTANCE, "", "the admin's `list` after carol's launch");
-        expect(multipass(mallory, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "an untrusted `list` still sees nothing");
+        expect(multipass(mallory, "list"), 2, "", Texts.notAuthenticated("list", mallory), "an untrusted `list` still sees nothing");
         assertEquals("-rw------- root", describeOwner(inventory()), "the inventory file " + inventory() + " is the daemon's own");
         assertEquals(4, trustedCertificates(), "the trust store holds the admin's, alice's, bob's and carol's certificates");
     }
@@ -344,7 +341,7 @@ class UnixSocketSystemTest {
         for (User user : List.of(admin, alice, bob, carol)) {
             expect(multipass(user, "list"), 0, CAROLS_INSTANCE, "", user.role() + "'s `list` after the restart (still trusted)");
         }
-        expect(multipass(mallory, "list"), 2, "", "list failed: " + NOT_AUTHENTICATED + "\n", "an untrusted `list` after the restart");
+        expect(multipass(mallory, "list"), 2, "", Texts.notAuthenticated("list", mallory), "an untrusted `list` after the restart");
         expect(multipass(admin, "get", "local.passphrase"), 0, "true\n", "", "`get local.passphrase` after the restart");
         expect(multipass(bob, "authenticate", thirdPassphrase), 0, "", "", "`authenticate <the latest passphrase>` after the restart");
         assertEquals(4, trustedCertificates(), "the restart neither lost nor added trust store entries");
