@@ -131,9 +131,16 @@ final class RootSandbox {
 
     /** Runs the real jar as {@code user} (runuser, a clean environment, their home), feeding it {@code stdin}. */
     Outcome clientWithStdin(User user, String address, String stdin, String... args) throws IOException, InterruptedException {
+        return clientWithEnvironment(user, address, Map.of(), stdin, args);
+    }
+
+    /** As {@link #clientWithStdin}, with {@code extra} variables (e.g. {@code XDG_DATA_HOME}) added to the clean environment. */
+    Outcome clientWithEnvironment(User user, String address, Map<String, String> extra, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(runuser.toString(), "-u", user.name(), "--",
                 "env", "-i", "PATH=/usr/bin:/bin", "HOME=" + user.home(), "USER=" + user.name(), "LOGNAME=" + user.name(),
                 "MULTIPASS_SERVER_ADDRESS=" + address));
+        extra.forEach((name, value) -> command.add(name + "=" + value));
         command.addAll(jarCommand(List.of(args)));
         return processes.run(user.toString(), command, Map.of("PATH", TOOL_PATH), user.home(), stdin);
     }
