@@ -3,18 +3,21 @@ package multipass.system;
 
 import multipass.system.ThrowAwayUsers.User;
 import multipass.testing.DaemonConfig;
+import multipass.testing.QuickIdentities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import static multipass.system.Texts.NO_INSTANCES;
@@ -52,6 +55,7 @@ class PerUserCapsSystemTest {
         User mallory = sandbox.accounts.createUser("mallory");
         User alice = sandbox.accounts.createUser("alice");
         Path data = sandbox.newDataDir("data");
+        QuickIdentities.seedDaemon(data); // the daemon's own keytool run is not under test here
         DaemonConfig.writeLimits(data, "max_pending_handshakes=8", "max_pending_handshakes_per_user=2", "handshake_timeout_seconds=120");
         Path socket = sandbox.shared.resolve("multipass_socket");
         String address = "unix:" + socket;
@@ -72,15 +76,19 @@ class PerUserCapsSystemTest {
     }
 
     /**
-     * Runs {@link HoldConnections} from its source file as {@code user}. The file goes into a
-     * tree that matches its package, as the source launcher of JDK 22 and later requires.
+     * Runs {@link HoldConnections} as {@code user}: its compiled class (it uses only the JDK) is
+     * copied into a class tree {@code user} can read, so no source launcher compiles it again.
      */
     private Process startHog(User user, Path socket, int count) throws IOException {
-        Path source = Files.createDirectories(sandbox.shared.resolve(Path.of("multipass", "system"))).resolve("HoldConnections.java");
-        Files.copy(Path.of("test", "multipass", "system", "HoldConnections.java"), source);
-        Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r--r--"));
+        Path classes = sandbox.shared.resolve("hog-classes");
+        Path classFile = Files.createDirectories(classes.resolve(Path.of("multipass", "system"))).resolve("HoldConnections.class");
+        try (InputStream compiled = HoldConnections.class.getResourceAsStream("HoldConnections.class")) {
+            Files.copy(Objects.requireNonNull(compiled, "HoldConnections.class is not on the test class path"), classFile);
+        }
+        Files.setPosixFilePermissions(classFile, PosixFilePermissions.fromString("rw-r--r--"));
         return new ProcessBuilder(List.of(sandbox.runuser.toString(), "-u", user.name(), "--", "env", "-i", "PATH=/usr/bin:/bin",
-                "HOME=" + user.home(), sandbox.java.toString(), source.toString(), socket.toString(), Integer.toString(count)))
+                "HOME=" + user.home(), sandbox.java.toString(), "-cp", classes.toString(), HoldConnections.class.getName(),
+                socket.toString(), Integer.toString(count)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 

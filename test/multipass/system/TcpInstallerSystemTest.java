@@ -2,6 +2,7 @@
 package multipass.system;
 
 import multipass.system.ThrowAwayUsers.User;
+import multipass.testing.QuickIdentities;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +173,7 @@ class TcpInstallerSystemTest {
     @DisplayName("6. over TCP there is no first-client acceptance: root's very first request on an empty store is refused")
     void noFirstClientOverTcpEvenForRoot() throws IOException, InterruptedException {
         Path empty = sandbox.newDataDir("data-empty");
+        QuickIdentities.seedDaemon(empty); // the daemon's own keytool run is not under test here
         DaemonProcess daemon = startTcpDaemon(empty);
         sandbox.runAsRoot(Map.of("MULTIPASS_SERVER_ADDRESS", daemon.address()), "list")
                 .expect(2, "", Texts.notAuthenticated("list", "root", 0, sandbox.rootHome.resolve(
