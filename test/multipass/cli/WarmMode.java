@@ -61,7 +61,7 @@ final class WarmMode {
             ensureRunning(target, time);
             Optional<FrameChannel> warm = WarmRoute.handOver(target);
             if (warm.isPresent()) {
-                return DaemonConnection.relayed(warm.get());
+                return DaemonConnection.relayed(warm.get(), target.address(), target.identityDir());
             }
             DaemonConnection connection = direct.connect();
             connection.close();
