@@ -2,6 +2,7 @@
 package multipass.system;
 
 import multipass.system.ThrowAwayUsers.User;
+import multipass.testing.QuickIdentities;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,7 @@ class TrustManagementSystemTest {
         bob = sandbox.accounts.createUser("bob");
         mallory = sandbox.accounts.createUser("mallory");
         dataDir = sandbox.newDataDir("data");
+        QuickIdentities.seedDaemon(dataDir); // the daemon's own keytool run is not under test here
         Files.writeString(dataDir.resolve("multipassd.conf"), FAST_LIMITS, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(dataDir.resolve("multipassd.conf"), PosixFilePermissions.fromString("rw-------"));
         socket = sandbox.shared.resolve("multipass_socket");
