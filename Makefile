@@ -21,6 +21,7 @@
 #   make install      install launchers, jar, manual pages, bash completion and systemd unit
 #                     under $(DESTDIR)$(PREFIX) (README, "Installing"); make uninstall undoes it
 #   make deb          build/multipass-java_<version>_all.deb, with plain dpkg-deb
+#   make rpm          build/multipass-java-<version>-1.noarch.rpm, with rpmbuild (Debian's rpm package)
 #   make docs         the generated manual pages (build/man) and bash completion (build/completion)
 #
 # Variables:
@@ -59,13 +60,19 @@ REPORTS     := $(BUILD)/test-reports
 BENCH_CLASSES := $(BUILD)/bench/classes
 JARFILE     := $(BUILD)/multipass.jar
 
+# The time every artefact is stamped with: SOURCE_DATE_EPOCH if set, else the last commit's
+# time, else the date kept in packaging/build/source-date-epoch (a tree without git). Exported
+# so that the packaging scripts, dpkg-deb and rpmbuild see the same value.
+SOURCE_DATE_EPOCH ?= $(shell sh packaging/build/source-date-epoch.sh)
+export SOURCE_DATE_EPOCH
+
 SOURCES        := $(shell find src -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 RESOURCES      := $(shell find src -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 TEST_SOURCES   := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 TEST_RESOURCES := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 BENCH_SOURCES  := $(shell find bench -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all check test fuzz crash bench run clean install uninstall deb docs FORCE
+.PHONY: all check test fuzz crash bench run clean install uninstall deb rpm docs FORCE
 .DELETE_ON_ERROR:
 
 all: $(JARFILE)
@@ -97,9 +104,9 @@ $(BUILD)/classes.stamp: $(BUILD)/sources.list $(SOURCES) $(RESOURCES)
 	@sh .ci/copy-resources.sh src $(CLASSES)
 	@touch $@
 
-$(JARFILE): $(BUILD)/classes.stamp
-	rm -f $@
-	$(JAR) --create --file $@ --main-class multipass.Main -C $(CLASSES) .
+# Reproducible: fixed entry times (SOURCE_DATE_EPOCH), order and manifest (packaging/build/ReproducibleJar.java).
+$(JARFILE): $(BUILD)/classes.stamp packaging/build/ReproducibleJar.java
+	$(JAVA) packaging/build/ReproducibleJar.java $@ $(CLASSES) multipass.Main $(SOURCE_DATE_EPOCH)
 
 $(BUILD)/test-classes.stamp: $(BUILD)/classes.stamp $(BUILD)/test-sources.list $(TEST_SOURCES) $(TEST_RESOURCES)
 	rm -rf $(TEST_CLASSES) $@
@@ -170,15 +177,20 @@ $(COMPLETION): $(BUILD)/classes.stamp
 PREFIX         ?= /usr/local
 DESTDIR        ?=
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+# The group whose members may connect before anyone is trusted (the socket unit's SocketGroup=,
+# the service's --admin-group): sudo on Debian and Ubuntu, wheel in the Fedora family.
+ADMIN_GROUP    ?= sudo
 INSTALL        ?= install
 VERSION        := $(shell sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' src/multipass/BuildInfo.java)
 DEBFILE        := $(BUILD)/multipass-java_$(VERSION)_all.deb
+RPMFILE        := $(BUILD)/multipass-java-$(VERSION)-1.noarch.rpm
 STAGE          := $(DESTDIR)$(PREFIX)
 
 install: $(JARFILE) $(BUILD)/man.stamp $(COMPLETION)
 	$(INSTALL) -d -m 0755 $(STAGE)/bin $(STAGE)/sbin $(STAGE)/share/multipass $(STAGE)/lib/multipass \
 	  $(STAGE)/share/man/man1 $(STAGE)/share/man/man8 $(STAGE)/share/bash-completion/completions \
-	  $(DESTDIR)$(SYSTEMDUNITDIR)
+	  $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	$(INSTALL) -m 0644 $(JARFILE) $(STAGE)/share/multipass/multipass.jar
 	sed 's/@ROLE@/client/' packaging/launcher.sh > $(BUILD)/multipass.launcher
 	sed 's/@ROLE@/daemon/' packaging/launcher.sh > $(BUILD)/multipassd.launcher
@@ -188,8 +200,11 @@ install: $(JARFILE) $(BUILD)/man.stamp $(COMPLETION)
 	$(INSTALL) -m 0644 $(BUILD)/man/multipass.1 $(STAGE)/share/man/man1/multipass.1
 	$(INSTALL) -m 0644 $(BUILD)/man/multipassd.8 $(STAGE)/share/man/man8/multipassd.8
 	$(INSTALL) -m 0644 $(COMPLETION) $(STAGE)/share/bash-completion/completions/multipass
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|' packaging/multipassd.service.in > $(BUILD)/multipassd.service
-	$(INSTALL) -m 0644 $(BUILD)/multipassd.service $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.service
+	for unit in service socket; do \
+	  sed -e 's|@SBINDIR@|$(PREFIX)/sbin|' -e 's|@ADMINGROUP@|$(ADMIN_GROUP)|' packaging/multipassd.$$unit.in > $(BUILD)/multipassd.$$unit && \
+	  $(INSTALL) -m 0644 $(BUILD)/multipassd.$$unit $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.$$unit || exit 1; \
+	done
+	$(INSTALL) -m 0644 packaging/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/multipassd.conf
 	@if [ -z "$(DESTDIR)" ] && [ -z "$(NO_CDS)" ]; then \
 	  echo "$(PREFIX)/lib/multipass/make-cds-archive"; \
 	  $(PREFIX)/lib/multipass/make-cds-archive || echo "no class-data-sharing archive made; multipass starts a little slower"; \
@@ -201,16 +216,29 @@ uninstall:
 	rm -f $(STAGE)/bin/multipass $(STAGE)/sbin/multipassd $(STAGE)/share/multipass/multipass.jar \
 	  $(STAGE)/lib/multipass/make-cds-archive $(STAGE)/lib/multipass/client.jsa $(STAGE)/lib/multipass/client.jsa.new \
 	  $(STAGE)/share/man/man1/multipass.1 $(STAGE)/share/man/man8/multipassd.8 \
-	  $(STAGE)/share/bash-completion/completions/multipass $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.service
+	  $(STAGE)/share/bash-completion/completions/multipass $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.service \
+	  $(DESTDIR)$(SYSTEMDUNITDIR)/multipassd.socket $(DESTDIR)$(SYSUSERSDIR)/multipassd.conf
 	rmdir $(STAGE)/share/multipass $(STAGE)/lib/multipass 2>/dev/null || true
 
 deb: $(DEBFILE)
 
 $(DEBFILE): $(JARFILE) $(BUILD)/man.stamp $(COMPLETION) packaging/launcher.sh packaging/make-cds-archive.sh \
-            packaging/multipassd.service.in packaging/build-deb.sh $(wildcard packaging/debian/*) README.md
+            packaging/multipassd.service.in packaging/multipassd.socket.in packaging/sysusers.conf \
+            packaging/build-deb.sh $(wildcard packaging/debian/*) README.md
 	rm -rf $(BUILD)/deb
-	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system NO_CDS=1
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr SYSTEMDUNITDIR=/lib/systemd/system ADMIN_GROUP=sudo NO_CDS=1
 	sh packaging/build-deb.sh $(VERSION) $(BUILD)/deb $@
+
+rpm: $(RPMFILE)
+
+# The Fedora family's paths and admin group (wheel); the rest is the .deb's tree.
+$(RPMFILE): $(JARFILE) $(BUILD)/man.stamp $(COMPLETION) packaging/launcher.sh packaging/make-cds-archive.sh \
+            packaging/multipassd.service.in packaging/multipassd.socket.in packaging/sysusers.conf \
+            packaging/build-rpm.sh packaging/rpm/multipass-java.spec.in README.md LICENSE
+	rm -rf $(BUILD)/rpm
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/rpm/stage PREFIX=/usr SYSTEMDUNITDIR=/usr/lib/systemd/system \
+	  ADMIN_GROUP=wheel NO_CDS=1
+	sh packaging/build-rpm.sh $(VERSION) $(BUILD)/rpm $@
 
 # The bench is compiled against build/classes (it reuses the product's TLS and protocol
 # classes for its load client) and runs the daemon and the CLI from the jar. It asserts

@@ -1,18 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Builds build/multipass.jar like `make` does, for machines without make.
-# Uses $JAVA_HOME/bin/{javac,jar} when JAVA_HOME is set, else javac and jar on PATH.
+# Uses $JAVA_HOME/bin/{javac,java} when JAVA_HOME is set, else javac and java on PATH; the jar
+# is reproducible like make's (packaging/build/ReproducibleJar.java, SOURCE_DATE_EPOCH).
 # Always compiles everything (no incremental build).
 set -eu
 cd "$(dirname "$0")"
 
 if [ -n "${JAVA_HOME:-}" ]; then
     JAVAC=$JAVA_HOME/bin/javac
-    JAR=$JAVA_HOME/bin/jar
+    JAVA=$JAVA_HOME/bin/java
 else
     JAVAC=javac
-    JAR=jar
+    JAVA=java
 fi
+SOURCE_DATE_EPOCH=$(sh packaging/build/source-date-epoch.sh)
 # Keep in step with JAVAC_FLAGS in the Makefile.
 JAVAC_FLAGS="--release 17 -encoding UTF-8 -Xlint:all -Werror"
 
@@ -28,4 +30,4 @@ set -x
 # shellcheck disable=SC2086
 "$JAVAC" $JAVAC_FLAGS -d build/classes @build/sources.list
 sh .ci/copy-resources.sh src build/classes
-"$JAR" --create --file build/multipass.jar --main-class multipass.Main -C build/classes .
+"$JAVA" packaging/build/ReproducibleJar.java build/multipass.jar build/classes multipass.Main "$SOURCE_DATE_EPOCH"

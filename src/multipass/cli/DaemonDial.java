@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -34,6 +35,13 @@ import java.util.List;
 final class DaemonDial {
     static final String ACCESS_DENIED = "multipass socket access denied";
     static final String CANNOT_CONNECT = "cannot connect to the multipass socket";
+    /**
+     * The system user the Debian and RPM packages create and run {@code multipassd.service} as
+     * (packaging/sysusers.conf); the owner of the socket systemd makes for it.
+     */
+    static final String PACKAGED_DAEMON_USER = "multipassd";
+    /** How long a client waits for a socket-activated daemon's first start (a JVM, a cold disk). */
+    private static final Duration FIRST_START_PATIENCE = Duration.ofSeconds(30);
 
     private DaemonDial() {
     }
@@ -158,18 +166,25 @@ final class DaemonDial {
     }
 
     /**
-     * The CA published beside {@code socket}. Only a socket owned by root or by this user is
-     * believed: a socket another user planted (say in a shared directory after the daemon
-     * stopped) would otherwise bring its own CA and collect passphrases.
+     * The CA published beside {@code socket}. Only a socket owned by root, by this user or by
+     * the packaged daemon's system user ({@link #PACKAGED_DAEMON_USER}) is believed: a socket
+     * another user planted (say in a shared directory after the daemon stopped) would
+     * otherwise bring its own CA and collect passphrases. The name is the one the user
+     * database gives the socket's uid, so only the account of that name counts, and only root
+     * can make an account. A CA file still empty is one a daemon that systemd is starting for
+     * this connection has yet to fill: it is waited for.
      */
     private static X509Certificate readAuthority(Path socket) throws IdentityException, IOException {
         String owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName();
         String me = CurrentUser.get().name();
-        if (!owner.equals("root") && !owner.equals(me)) {
+        if (!owner.equals("root") && !owner.equals(me) && !owner.equals(PACKAGED_DAEMON_USER)) {
             throw new IdentityException("refusing to talk to " + socket + ": it is owned by '" + owner
-                    + "', not by root or you; a multipass daemon's socket belongs to root (or to you, for your own daemon)");
+                    + "', not by root, you or the system user '" + PACKAGED_DAEMON_USER + "'; a multipass daemon's socket belongs to root,"
+                    + " to '" + PACKAGED_DAEMON_USER + "' (the packaged service) or to you, for your own daemon");
         }
-        return PublishedAuthority.read(PublishedAuthority.forSocket(socket), owner);
+        Path published = PublishedAuthority.forSocket(socket);
+        PublishedAuthority.awaitPublication(published, FIRST_START_PATIENCE);
+        return PublishedAuthority.read(published, owner);
     }
 
     private static void closeQuietly(SocketChannel channel) {

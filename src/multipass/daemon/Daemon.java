@@ -23,6 +23,7 @@ import multipass.util.LimitValues;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -235,6 +236,11 @@ public final class Daemon implements AutoCloseable {
             return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca, TcpSocketOwner.forThisSystem(), users);
         }
         Path socket = ((Address.Unix) options.address()).path();
+        Optional<ServerSocketChannel> inherited = InheritedSocket.at(socket);
+        if (inherited.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "serving the socket {0} that systemd made (socket activation)", socket);
+            return UnixEndpoint.adopt(socket, inherited.get(), SocketAccess.forInherited(), !storeEmpty, users, ca);
+        }
         GroupPrincipal group = socketGroup(adminGroup, users);
         SocketAccess access = new SocketAccess(group);
         if (!CurrentUser.get().isRoot()) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
+import multipass.platform.CurrentUser;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,6 +40,7 @@ final class SocketAccess {
     private static final System.Logger LOG = System.getLogger(SocketAccess.class.getName());
 
     private final GroupPrincipal group;
+    private final Set<PosixFilePermission> restricted;
     private Path path;
     private Object fileKey;
     private boolean open;
@@ -45,6 +48,28 @@ final class SocketAccess {
     /** @param group the group a restricted socket belongs to, or null to leave the group as created */
     SocketAccess(GroupPrincipal group) {
         this.group = group;
+        this.restricted = group == null && !CurrentUser.get().isRoot() ? OWNER_ONLY : RESTRICTED;
+    }
+
+    private SocketAccess(Set<PosixFilePermission> restricted) {
+        this.group = null;
+        this.restricted = restricted;
+    }
+
+    /**
+     * For a socket systemd made ({@link InheritedSocket}): its owner (SocketUser=, the daemon's
+     * user, so that it may change the mode) and group (SocketGroup=, the admin group) are
+     * systemd's; restricted is 0660 whoever runs the daemon.
+     */
+    static SocketAccess forInherited() {
+        return new SocketAccess(RESTRICTED);
+    }
+
+    /** Takes over the socket at {@code socket} that someone else bound, and gives it the initial mode. */
+    synchronized void adopt(Path socket, boolean openMode) throws IOException {
+        placed(socket);
+        change(openMode ? OPEN : restricted);
+        this.open = openMode;
     }
 
     /** Applies the initial mode to a freshly bound socket that only we can reach yet. */
@@ -87,7 +112,7 @@ final class SocketAccess {
     }
 
     private Set<PosixFilePermission> restrictedMode() {
-        return group == null && !multipass.platform.CurrentUser.get().isRoot() ? OWNER_ONLY : RESTRICTED;
+        return restricted;
     }
 
     private void change(Set<PosixFilePermission> mode) throws IOException {

@@ -37,13 +37,36 @@ final class UnixEndpoint implements Endpoint {
     private final SocketAccess access;
     private final UserDatabase users;
     private final Object fileKey;
+    /** True for systemd's socket ({@link #adopt}): closing leaves the socket file and the published CA to systemd. */
+    private final boolean inherited;
 
-    private UnixEndpoint(Path socket, ServerSocketChannel server, SocketAccess access, UserDatabase users, Object fileKey) {
+    private UnixEndpoint(Path socket, ServerSocketChannel server, SocketAccess access, UserDatabase users, Object fileKey, boolean inherited) {
         this.socket = socket;
         this.server = server;
         this.access = access;
         this.users = users;
         this.fileKey = fileKey;
+        this.inherited = inherited;
+    }
+
+    /**
+     * Serves {@code server}, the socket systemd bound at {@code socket} and handed over
+     * ({@link InheritedSocket}): gives it its mode (open when {@code open}) and publishes
+     * {@code ca} beside it. Closing stops listening but leaves the socket, which belongs to
+     * {@code multipassd.socket}, and the CA, so that the next client, which starts the daemon
+     * again, finds it at once.
+     */
+    static UnixEndpoint adopt(Path socket, ServerSocketChannel server, SocketAccess access, boolean open, UserDatabase users,
+                              X509Certificate ca) throws IOException {
+        try {
+            access.adopt(socket, open);
+            PublishedAuthority.publishBesideSystemSocket(PublishedAuthority.forSocket(socket), ca);
+            Object key = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return new UnixEndpoint(socket, server, access, users, key, true);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** Binds {@code socket}, open (0666) when {@code open}, else restricted, and publishes {@code ca}. */
@@ -62,7 +85,7 @@ final class UnixEndpoint implements Endpoint {
             Files.move(staged, socket, StandardCopyOption.ATOMIC_MOVE);
             access.placed(socket);
             Object key = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return new UnixEndpoint(socket, server, access, users, key);
+            return new UnixEndpoint(socket, server, access, users, key, false);
         } catch (IOException | RuntimeException e) {
             server.close();
             Files.deleteIfExists(staged);
@@ -136,11 +159,11 @@ final class UnixEndpoint implements Endpoint {
         return "unix:" + socket;
     }
 
-    /** Stops listening and removes the socket (if still ours) and the published CA. */
+    /** Stops listening and removes the socket (if still ours and not systemd's) and the published CA. */
     @Override
     public void close() throws IOException {
         server.close();
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
+        if (!inherited && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
                 && Objects.equals(Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey(), fileKey)) {
             Files.delete(socket);
             Files.deleteIfExists(PublishedAuthority.forSocket(socket));

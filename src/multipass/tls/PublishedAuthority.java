@@ -5,15 +5,21 @@ import multipass.util.AtomicFile;
 import multipass.util.Pem;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * How a client learns which CA to trust with nothing but the daemon's address: the daemon
@@ -49,8 +55,56 @@ public final class PublishedAuthority {
      */
     public static void publish(Path path, X509Certificate ca) throws IOException {
         AtomicFile.removeLeftovers(path);
+        AtomicFile.write(path, encode(ca), AtomicFile.WORLD_READABLE);
+    }
+
+    /**
+     * Publishes {@code ca} at {@code path} for a daemon serving systemd's socket, whose
+     * directory (/run) it may not write: there {@code multipassd.socket} makes an empty file
+     * owned by the daemon's user before the daemon starts, and the daemon writes the CA into
+     * it in place (and not at all when it holds the CA already, as after every restart but the
+     * first since boot). A client that finds it still empty waits ({@link #awaitPublication}).
+     * Where the directory is writable, or no such file is there, it publishes as usual.
+     */
+    public static void publishBesideSystemSocket(Path path, X509Certificate ca) throws IOException {
+        byte[] content = encode(ca);
+        Path dir = path.toAbsolutePath().getParent();
+        if (Files.isWritable(dir) || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            publish(path, ca);
+            return;
+        }
+        if (Arrays.equals(Files.readAllBytes(path), content)) {
+            return;
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                file.write(buffer);
+            }
+            file.force(true);
+        }
+    }
+
+    /**
+     * Waits up to {@code patience} while the file at {@code path} exists but is empty: a daemon
+     * that systemd is just starting for this very connection has not written its CA yet.
+     */
+    public static void awaitPublication(Path path, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) == 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the daemon to publish its CA in " + path);
+            }
+        }
+    }
+
+    private static byte[] encode(X509Certificate ca) throws IOException {
         try {
-            AtomicFile.write(path, Pem.encode(Pem.CERTIFICATE, ca.getEncoded()).getBytes(StandardCharsets.US_ASCII), AtomicFile.WORLD_READABLE);
+            return Pem.encode(Pem.CERTIFICATE, ca.getEncoded()).getBytes(StandardCharsets.US_ASCII);
         } catch (CertificateEncodingException e) {
             throw new IOException("cannot encode the daemon's CA certificate: " + e.getMessage(), e);
         }

@@ -52,10 +52,12 @@ class DebPackageSystemTest {
     private static final String TOOL_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Path STATE = Path.of("/var/lib/multipassd");
     private static final Path SOCKET = Path.of("/run/multipass_socket");
-    private static final Path ENABLED = Path.of("/etc/systemd/system/multi-user.target.wants/multipassd.service");
+    private static final Path ENABLED = Path.of("/etc/systemd/system/sockets.target.wants/multipassd.socket");
+    /** The system user the package creates for multipassd.service (and leaves behind, as Debian packages do). */
+    private static final String DAEMON_USER = "multipassd";
     /** The files the package ships (dpkg -L, directories left out). */
-    private static final List<String> FILES = List.of("/lib/systemd/system/multipassd.service", "/usr/bin/multipass",
-            "/usr/lib/multipass/make-cds-archive", "/usr/sbin/multipassd", "/usr/share/bash-completion/completions/multipass",
+    private static final List<String> FILES = List.of("/lib/systemd/system/multipassd.service", "/lib/systemd/system/multipassd.socket",
+            "/usr/bin/multipass", "/usr/lib/multipass/make-cds-archive", "/usr/lib/sysusers.d/multipassd.conf", "/usr/sbin/multipassd", "/usr/share/bash-completion/completions/multipass",
             "/usr/share/doc/multipass-java/README.md.gz", "/usr/share/doc/multipass-java/changelog.gz",
             "/usr/share/doc/multipass-java/copyright", "/usr/share/man/man1/multipass.1.gz", "/usr/share/man/man8/multipassd.8.gz",
             "/usr/share/multipass/multipass.jar");
@@ -74,6 +76,8 @@ class DebPackageSystemTest {
     private DaemonProcess daemon;
     /** Set once setUp has seen no installation here: only then may tearDown purge and delete. */
     private boolean ours;
+    /** Set when the package's system user did not exist before: tearDown removes it. */
+    private boolean ourDaemonUser;
 
     @BeforeAll
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -93,6 +97,7 @@ class DebPackageSystemTest {
                 "skipped: this machine has multipass-java installed or a multipassd state (" + STATE + ", " + SOCKET
                         + "); the package test would overwrite it");
         ours = true;
+        ourDaemonUser = !userExists(DAEMON_USER);
         Outcome made = processes.run("root", List.of("make", "--no-print-directory", "-C", repository.toString(), "deb"),
                 PackagingTools.environment(scratch), scratch, null);
         assertEquals(0, made.exitCode(), "make deb" + made);
@@ -120,6 +125,12 @@ class DebPackageSystemTest {
             FileFacts.deleteTree(STATE);
             Files.deleteIfExists(SOCKET);
             Files.deleteIfExists(Path.of(SOCKET + ".ca.pem"));
+        }
+        if (ourDaemonUser && userExists(DAEMON_USER)) {
+            Outcome deleted = processes.run("root", List.of("userdel", DAEMON_USER), Map.of("PATH", TOOL_PATH), Path.of("/"), null);
+            if (deleted.exitCode() != 0) {
+                failures.add("userdel " + DAEMON_USER + deleted);
+            }
         }
         if (accounts != null) {
             try {
@@ -161,9 +172,15 @@ class DebPackageSystemTest {
         assertEquals(0, installed.exitCode(), "dpkg -i" + installed);
         assertTrue(installed.stdout().contains("Enrolled user '" + installer.name() + "'"), "postinst enrolled the installer" + installed);
         assertEquals(FILES, shippedFiles(), "the files the package ships (dpkg -L)");
+        assertTrue(userExists(DAEMON_USER), "postinst created the system user " + DAEMON_USER);
+        if (ourDaemonUser) { // else it was there before, made by someone else
+            Outcome entry = processes.run("root", List.of("getent", "passwd", DAEMON_USER), Map.of("PATH", TOOL_PATH), Path.of("/"), null);
+            assertTrue(entry.stdout().strip().endsWith(":/var/lib/multipassd:/usr/sbin/nologin"), "a system user with no login" + entry);
+        }
+        assertEquals("root", Files.getOwner(STATE).getName(), "the state stays root's until multipassd.service's StateDirectory= takes it");
         assertTrue(Files.isRegularFile(Path.of("/usr/lib/multipass/client.jsa")), "postinst made the class-data-sharing archive");
         if (Processes.find("systemd-analyze").isPresent()) {
-            processes.run("root", List.of("systemd-analyze", "verify", "/lib/systemd/system/multipassd.service"),
+            processes.run("root", List.of("systemd-analyze", "verify", "/lib/systemd/system/multipassd.service", "/lib/systemd/system/multipassd.socket"),
                     Map.of("PATH", TOOL_PATH, "LC_ALL", "C.UTF-8"), scratch, null).expect(0, "", "", "systemd-analyze verify of the unit");
         }
         Path certificate = installer.home().resolve(".local/share/multipass-client-certificate/multipass_cert.pem");
@@ -230,6 +247,10 @@ class DebPackageSystemTest {
 
     private Outcome dpkg(String action, String name) throws IOException, InterruptedException {
         return processes.run("root", List.of("dpkg", action, name), Map.of("PATH", TOOL_PATH, "LC_ALL", "C.UTF-8"), Path.of("/"), null);
+    }
+
+    private boolean userExists(String name) throws IOException, InterruptedException {
+        return processes.run("root", List.of("getent", "passwd", name), Map.of("PATH", TOOL_PATH), Path.of("/"), null).exitCode() == 0;
     }
 
     /** True while dpkg has any record of the package (installed, or removed with its state). */

@@ -247,7 +247,7 @@ class InstallTreeSystemTest {
     private static Map<String, String> expectedTree() {
         Map<String, String> tree = new TreeMap<>();
         for (String dir : List.of("usr", "usr/local", "usr/local/bin", "usr/local/sbin", "usr/local/lib", "usr/local/lib/multipass",
-                "usr/local/lib/systemd", "usr/local/lib/systemd/system", "usr/local/share", "usr/local/share/multipass",
+                "usr/local/lib/systemd", "usr/local/lib/systemd/system", "usr/local/lib/sysusers.d", "usr/local/share", "usr/local/share/multipass",
                 "usr/local/share/man", "usr/local/share/man/man1", "usr/local/share/man/man8", "usr/local/share/bash-completion",
                 "usr/local/share/bash-completion/completions")) {
             tree.put(dir, DIR);
@@ -256,6 +256,8 @@ class InstallTreeSystemTest {
         tree.put("usr/local/sbin/multipassd", SCRIPT);
         tree.put("usr/local/lib/multipass/make-cds-archive", SCRIPT);
         tree.put("usr/local/lib/systemd/system/multipassd.service", FILE);
+        tree.put("usr/local/lib/systemd/system/multipassd.socket", FILE);
+        tree.put("usr/local/lib/sysusers.d/multipassd.conf", FILE);
         tree.put("usr/local/share/multipass/multipass.jar", FILE);
         tree.put("usr/local/share/man/man1/multipass.1", FILE);
         tree.put("usr/local/share/man/man8/multipassd.8", FILE);
