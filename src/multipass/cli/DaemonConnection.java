@@ -12,6 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -61,11 +62,15 @@ final class DaemonConnection implements AutoCloseable {
         return frames;
     }
 
-    /** Sends {@code request}, passes log lines to {@code logs}, returns the reply. */
-    Reply call(Request request, Consumer<LogLine> logs) throws ClientFailure {
+    /**
+     * Sends {@code request}, passes log lines to {@code logs} and the records of a reply streamed
+     * over several frames to {@code batches} as they arrive; returns the final reply message
+     * (its status, message and the last records).
+     */
+    Reply call(Request request, Consumer<LogLine> logs, Consumer<List<Map<String, String>>> batches) throws ClientFailure {
         try {
             frames.send(request);
-            return frames.receiveReply(logs);
+            return frames.receiveReply(logs, batches);
         } catch (EOFException e) {
             throw new ClientFailure(e.getMessage(), null, e);
         } catch (IOException e) {

@@ -3,8 +3,8 @@ package multipass.cli;
 
 import multipass.instances.Sizes;
 import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
@@ -46,28 +46,43 @@ final class InfoCommand implements Command {
             throw call.usageError("Invalid format type given.");
         }
         Map<String, String> options = InstanceActionCommand.selection(call);
-        Reply reply = call.call(CommandNames.INFO, call.args(), options);
-        call.out().print(format.equals("table") ? table(reply.records()) : FORMATTER.render(format, reply.records(), ""));
+        call.stream(CommandNames.INFO, call.args(), options, format.equals("table") ? new Blocks(call.out()) : FORMATTER.printer(format, call.out(), ""));
         return 0;
     }
 
-    private static String table(List<Map<String, String>> records) {
-        if (records.isEmpty()) {
-            return ListCommand.EMPTY + "\n";
+    /** The table format of {@code info}: a {@code Label: value} block per instance, blank lines between. */
+    private static final class Blocks implements RecordPrinter {
+        private final PrintStream out;
+        private boolean any;
+
+        Blocks(PrintStream out) {
+            this.out = out;
         }
-        StringBuilder out = new StringBuilder();
-        for (Map<String, String> record : records) {
-            out.append(out.length() == 0 ? "" : "\n");
-            for (RecordFormatter.Column column : COLUMNS) {
-                String value = record.getOrDefault(column.key(), "--");
-                if (column.key().equals("memory") || column.key().equals("disk")) {
-                    value = human(value);
+
+        @Override
+        public void records(List<Map<String, String>> batch) {
+            StringBuilder text = new StringBuilder();
+            for (Map<String, String> record : batch) {
+                text.append(any ? "\n" : "");
+                any = true;
+                for (RecordFormatter.Column column : COLUMNS) {
+                    String value = record.getOrDefault(column.key(), "--");
+                    if (column.key().equals("memory") || column.key().equals("disk")) {
+                        value = human(value);
+                    }
+                    String label = column.header() + ":";
+                    text.append(label).append(" ".repeat(Math.max(1, LABEL_WIDTH - label.length()))).append(value).append('\n');
                 }
-                String label = column.header() + ":";
-                out.append(label).append(" ".repeat(Math.max(1, LABEL_WIDTH - label.length()))).append(value).append('\n');
+            }
+            out.print(text);
+        }
+
+        @Override
+        public void end() {
+            if (!any) {
+                out.print(ListCommand.EMPTY + "\n");
             }
         }
-        return out.toString();
     }
 
     private static String human(String bytes) {

@@ -8,8 +8,10 @@ import multipass.protocol.Status;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One parsed command invocation: its positional arguments, options and verbosity, the
@@ -85,9 +87,10 @@ final class Invocation {
     }
 
     /**
-     * Sends {@code daemonCommand} with {@code arguments} and returns the reply when it is OK.
-     * Daemon log lines are printed raw to stderr as they arrive; any failure is printed as
-     * {@code <command> failed: <message>} and thrown.
+     * Sends {@code daemonCommand} with {@code arguments} and returns the reply (all its records)
+     * when it is OK. Daemon log lines are printed raw to stderr as they arrive; any failure is
+     * printed as {@code <command> failed: <message>} and thrown. For commands with few records;
+     * {@link #stream} takes any number.
      */
     Reply call(String daemonCommand, List<String> arguments, Map<String, String> requestOptions) throws CommandFailed {
         return exchange(daemonCommand, arguments, requestOptions).reply();
@@ -99,6 +102,34 @@ final class Invocation {
 
     /** As {@link #call}, and also says where the request went and as which identity. */
     Exchange exchange(String daemonCommand, List<String> arguments, Map<String, String> requestOptions) throws CommandFailed {
+        List<Map<String, String>> records = new ArrayList<>();
+        Exchange end = exchange(daemonCommand, arguments, requestOptions, records::addAll);
+        records.addAll(end.reply().records());
+        return new Exchange(new Reply(Status.OK, end.reply().message(), records), end.address(), end.certificate());
+    }
+
+    /**
+     * Sends {@code daemonCommand} like {@link #call}, and hands the reply's records to
+     * {@code printer} as they arrive, a frame's worth at a time, in bounded memory; ends the
+     * printer when the reply is OK. After a failure (even one that follows records) nothing more
+     * is printed on stdout.
+     */
+    void stream(String daemonCommand, List<String> arguments, Map<String, String> requestOptions, RecordPrinter printer)
+            throws CommandFailed {
+        Reply end = exchange(daemonCommand, arguments, requestOptions, printer::records).reply();
+        if (!end.records().isEmpty()) {
+            printer.records(end.records());
+        }
+        printer.end();
+    }
+
+    /**
+     * Sends the request; the records of a reply streamed over several frames go to
+     * {@code batches} as they arrive, and the final reply (with the last records) is returned
+     * when it is OK.
+     */
+    private Exchange exchange(String daemonCommand, List<String> arguments, Map<String, String> requestOptions,
+                              Consumer<List<Map<String, String>>> batches) throws CommandFailed {
         Request request = new Request(daemonCommand, verbosity, arguments, requestOptions);
         Reply reply;
         String address;
@@ -106,7 +137,7 @@ final class Invocation {
         try (DaemonConnection connection = connector.connect()) {
             address = connection.address().toString();
             certificate = connection.certificateFile();
-            reply = connection.call(request, this::printLog);
+            reply = connection.call(request, this::printLog, batches);
         } catch (ClientFailure failure) {
             err.println(spec.name() + " failed: " + failure.getMessage());
             if (verbosity > 0 && failure.detail() != null) {

@@ -2,7 +2,6 @@
 package multipass.cli;
 
 import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
 
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,7 @@ final class ListCommand implements Command {
         if (!RecordFormatter.FORMATS.contains(format)) {
             throw call.usageError("Invalid format type given.");
         }
-        Reply reply = call.call(CommandNames.LIST, List.of(), Map.of());
-        call.out().print(FORMATTER.render(format, reply.records(), EMPTY));
+        call.stream(CommandNames.LIST, List.of(), Map.of(), FORMATTER.printer(format, call.out(), EMPTY));
         return 0;
     }
 }

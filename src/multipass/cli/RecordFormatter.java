@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders daemon records (ordered string maps) as {@code table}, {@code json}, {@code csv} or
- * {@code yaml}, the formats of Multipass's {@code list}. A column names a record key and its
- * header; the table pads columns to their widest cell.
+ * Prints daemon records (ordered string maps) as {@code table}, {@code json}, {@code csv} or
+ * {@code yaml}, the formats of Multipass's {@code list}, as the records arrive: JSON is one
+ * object whose array is written a record at a time, CSV and YAML are line-oriented, and the
+ * table fixes its column widths from its first records ({@link TablePrinter}). A column names a
+ * record key and its header. Immutable; each {@link RecordPrinter} it makes is for one reply.
  */
 final class RecordFormatter {
     /** One output column: the record key and the table/CSV header. */
@@ -27,88 +32,97 @@ final class RecordFormatter {
         this.jsonKey = jsonKey;
     }
 
-    /** Renders {@code records} in {@code format} (one of {@link #FORMATS}); {@code empty} is the table's text for none. */
+    /** A printer of {@code format} (one of {@link #FORMATS}) to {@code out}; {@code empty} is the table's text for none. */
+    RecordPrinter printer(String format, PrintStream out, String empty) {
+        return switch (format) {
+            case "json" -> new Lines(out, "{\n    " + jsonString(jsonKey) + ": [", "{\n    " + jsonString(jsonKey) + ": []\n}\n", "\n    ]\n}\n",
+                    this::jsonObject);
+            case "csv" -> {
+                String header = String.join(",", columns.stream().map(c -> csvField(c.header())).toList()) + "\n";
+                yield new Lines(out, header, header, "", (index, record, text) -> csvRow(record, text));
+            }
+            case "yaml" -> new Lines(out, jsonKey + ":\n", jsonKey + ": []\n", "", (index, record, text) -> yamlItem(record, text));
+            default -> new TablePrinter(columns, out, empty);
+        };
+    }
+
+    /** {@code records} in {@code format} as one string, for a few records in hand. */
     String render(String format, List<Map<String, String>> records, String empty) {
-        switch (format) {
-            case "json":
-                return json(records);
-            case "csv":
-                return csv(records);
-            case "yaml":
-                return yaml(records);
-            default:
-                return records.isEmpty() ? empty + "\n" : table(records);
-        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8);
+        RecordPrinter printer = printer(format, out, empty);
+        printer.records(records);
+        printer.end();
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    private String table(List<Map<String, String>> records) {
-        int[] widths = new int[columns.size()];
+    private void jsonObject(long index, Map<String, String> record, StringBuilder out) {
+        out.append(index == 0 ? "\n" : ",\n").append("        {\n");
         for (int i = 0; i < columns.size(); i++) {
-            widths[i] = columns.get(i).header().length();
-            for (Map<String, String> record : records) {
-                widths[i] = Math.max(widths[i], cell(record, i).length());
-            }
+            out.append("            ").append(jsonString(columns.get(i).key())).append(": ").append(jsonString(cell(columns, record, i)))
+                    .append(i < columns.size() - 1 ? ",\n" : "\n");
         }
-        StringBuilder out = new StringBuilder();
-        appendRow(out, widths, i -> columns.get(i).header());
-        for (Map<String, String> record : records) {
-            appendRow(out, widths, i -> cell(record, i));
-        }
-        return out.toString();
+        out.append("        }");
     }
 
-    private void appendRow(StringBuilder out, int[] widths, java.util.function.IntFunction<String> cells) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < widths.length; i++) {
-            String text = cells.apply(i);
-            line.append(text);
-            if (i < widths.length - 1) {
-                line.append(" ".repeat(widths[i] - text.length() + 2));
-            }
+    private void csvRow(Map<String, String> record, StringBuilder out) {
+        for (int i = 0; i < columns.size(); i++) {
+            out.append(i == 0 ? "" : ",").append(csvField(cell(columns, record, i)));
         }
-        out.append(line.toString().stripTrailing()).append('\n');
+        out.append('\n');
     }
 
-    private String json(List<Map<String, String>> records) {
-        StringBuilder out = new StringBuilder("{\n    \"").append(jsonKey).append("\": [");
-        for (int r = 0; r < records.size(); r++) {
-            out.append(r == 0 ? "\n" : ",\n").append("        {\n");
-            for (int i = 0; i < columns.size(); i++) {
-                out.append("            ").append(jsonString(columns.get(i).key())).append(": ").append(jsonString(cell(records.get(r), i)))
-                        .append(i < columns.size() - 1 ? ",\n" : "\n");
-            }
-            out.append("        }");
+    private void yamlItem(Map<String, String> record, StringBuilder out) {
+        for (int i = 0; i < columns.size(); i++) {
+            out.append(i == 0 ? "  - " : "    ").append(columns.get(i).key()).append(": ").append(jsonString(cell(columns, record, i))).append('\n');
         }
-        return out.append(records.isEmpty() ? "]\n}\n" : "\n    ]\n}\n").toString();
     }
 
-    private String csv(List<Map<String, String>> records) {
-        StringBuilder out = new StringBuilder();
-        out.append(String.join(",", columns.stream().map(c -> csvField(c.header())).toList())).append('\n');
-        for (Map<String, String> record : records) {
-            for (int i = 0; i < columns.size(); i++) {
-                out.append(i == 0 ? "" : ",").append(csvField(cell(record, i)));
-            }
-            out.append('\n');
-        }
-        return out.toString();
-    }
-
-    private String yaml(List<Map<String, String>> records) {
-        if (records.isEmpty()) {
-            return jsonKey + ": []\n";
-        }
-        StringBuilder out = new StringBuilder(jsonKey).append(":\n");
-        for (Map<String, String> record : records) {
-            for (int i = 0; i < columns.size(); i++) {
-                out.append(i == 0 ? "  - " : "    ").append(columns.get(i).key()).append(": ").append(jsonString(cell(record, i))).append('\n');
-            }
-        }
-        return out.toString();
-    }
-
-    private String cell(Map<String, String> record, int column) {
+    /** The text of column {@code column} of {@code record}: {@code --} when it has no such key. */
+    static String cell(List<Column> columns, Map<String, String> record, int column) {
         return record.getOrDefault(columns.get(column).key(), "--");
+    }
+
+    /** Writes one record's text, given its index in the reply. */
+    @FunctionalInterface
+    private interface RecordText {
+        void append(long index, Map<String, String> record, StringBuilder out);
+    }
+
+    /**
+     * A format that is an opening, a text per record and a closing, with its own text for no
+     * records; each batch is printed with one write.
+     */
+    private static final class Lines implements RecordPrinter {
+        private final PrintStream out;
+        private final String opening;
+        private final String none;
+        private final String closing;
+        private final RecordText text;
+        private long count;
+
+        Lines(PrintStream out, String opening, String none, String closing, RecordText text) {
+            this.out = out;
+            this.opening = opening;
+            this.none = none;
+            this.closing = closing;
+            this.text = text;
+        }
+
+        @Override
+        public void records(List<Map<String, String>> batch) {
+            StringBuilder printed = new StringBuilder(count == 0 && !batch.isEmpty() ? opening : "");
+            for (Map<String, String> record : batch) {
+                text.append(count++, record, printed);
+            }
+            out.print(printed);
+        }
+
+        @Override
+        public void end() {
+            out.print(count == 0 ? none : closing);
+        }
     }
 
     private static String csvField(String text) {

@@ -91,9 +91,8 @@ final class TrustCommand implements Command {
             throw call.usageError("Too many arguments given");
         }
         String format = format(call);
-        Reply reply = call.call(CommandNames.TRUST_LIST, List.of(), Map.of());
-        List<Map<String, String>> records = format.equals("table") ? reply.records().stream().map(TrustCommand::shortened).toList() : reply.records();
-        call.out().print(FORMATTER.render(format, records, "No trusted clients."));
+        RecordPrinter printer = FORMATTER.printer(format, call.out(), "No trusted clients.");
+        call.stream(CommandNames.TRUST_LIST, List.of(), Map.of(), format.equals("table") ? printer.mapping(TrustCommand::shortened) : printer);
         return 0;
     }
 

@@ -6,6 +6,7 @@ import multipass.protocol.Message;
 import multipass.protocol.MessageCodec;
 import multipass.protocol.ProtocolException;
 import multipass.protocol.Reply;
+import multipass.protocol.ReplyFrames;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
 import multipass.protocol.VersionMismatchException;
@@ -30,28 +31,36 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientSession implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+    /** The command name under which a failed reply to a malformed request is logged. */
+    private static final String MALFORMED = "(malformed request)";
+    /** The most characters of a failure's text that an INTERNAL reply repeats. */
+    private static final int MAX_CAUSE = 1000;
 
     private final SocketChannel channel;
     private final Peer.Credentials credentials;
     private final TlsContexts tls;
     private final RequestRouter router;
+    private final ReplyFailures replyFailures;
     private final ScheduledExecutorService watchdog;
     private final long handshakeMillis;
     private final long idleMillis;
     private final Runnable onHandshakeOver;
     private final Runnable onClose;
+    /** Why the watchdog closed the connection, once it has. */
+    private volatile String abandonedBecause;
 
     /**
      * @param credentials     the peer's kernel credentials, null where the kernel names no one (see {@link Endpoint#credentials})
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */
-    ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router,
+    ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router, ReplyFailures replyFailures,
                   ScheduledExecutorService watchdog, ConnectionLimits limits, Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.credentials = credentials;
         this.tls = tls;
         this.router = router;
+        this.replyFailures = replyFailures;
         this.watchdog = watchdog;
         this.handshakeMillis = limits.handshakeTimeout().toMillis();
         this.idleMillis = limits.idleTimeout().toMillis();
@@ -110,7 +119,7 @@ final class ClientSession implements Runnable {
             message = MessageCodec.decode(body);
         } catch (VersionMismatchException e) {
             LOG.log(System.Logger.Level.INFO, "refusing a client of {0}: {1}", peer.userName(), e.getMessage());
-            send(frames, Reply.error(Status.FAILED_PRECONDITION, e.getMessage()));
+            sendReply(frames, MALFORMED, peer, Reply.error(Status.FAILED_PRECONDITION, e.getMessage()));
             return null;
         } catch (ProtocolException e) {
             return refuse(frames, peer, e.getMessage());
@@ -139,7 +148,7 @@ final class ClientSession implements Runnable {
     /** Answers a malformed frame with an error reply; the connection then ends. */
     private Request refuse(FrameChannel frames, Peer peer, String problem) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, "malformed request from {0}: {1}", peer.userName(), problem);
-        send(frames, Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + problem));
+        sendReply(frames, MALFORMED, peer, Reply.error(Status.INVALID_ARGUMENT, "malformed request: " + problem));
         return null;
     }
 
@@ -154,7 +163,40 @@ final class ClientSession implements Runnable {
         } finally {
             log.end();
         }
-        send(frames, reply);
+        sendReply(frames, request.command(), peer, reply);
+    }
+
+    /**
+     * Sends {@code reply} to {@code command}, of any size: frame by frame, each made only when the
+     * one before is out (so at most one frame is held) and each sent within the idle time. When
+     * the rest cannot be made (a record too big for a frame, a failure reading the records), the
+     * failure is logged and the reply ends with {@code INTERNAL}; when the connection fails under
+     * it, the failure is logged and the connection ends.
+     */
+    private void sendReply(FrameChannel frames, String command, Peer peer, Reply reply) throws IOException {
+        ReplyFrames bodies = new ReplyFrames(reply, FrameChannel.MAX_FRAME);
+        while (true) {
+            byte[] body;
+            try {
+                body = bodies.next();
+            } catch (ProtocolException | RuntimeException e) {
+                replyFailures.failed(command, peer, e.toString());
+                String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+                bodies = new ReplyFrames(Reply.error(Status.INTERNAL, "internal daemon error: the reply could not be sent in full: "
+                        + cause.substring(0, Math.min(cause.length(), MAX_CAUSE))), FrameChannel.MAX_FRAME);
+                continue;
+            }
+            if (body == null) {
+                return;
+            }
+            try {
+                within("did not read what it was sent", () -> frames.sendBody(body));
+            } catch (IOException e) {
+                String abandoned = abandonedBecause;
+                replyFailures.failed(command, peer, abandoned != null ? "the client " + abandoned : e.toString());
+                throw e;
+            }
+        }
     }
 
     /**
@@ -194,6 +236,7 @@ final class ClientSession implements Runnable {
 
     /** Closes a connection that outlived a deadline; the blocked read then fails. */
     private void abandon(long millis, String what) {
+        abandonedBecause = what + " within " + millis + " ms";
         try {
             LOG.log(System.Logger.Level.DEBUG, "closing a connection that {0} within {1} ms", what, millis);
             channel.close();

@@ -61,6 +61,7 @@ public final class Daemon implements AutoCloseable {
     private final ConnectionQuotas quotas;
     /** The stores that write their whole state on a clean stop (trust store, inventory). */
     private final List<Closeable> stores;
+    private final ReplyFailures replyFailures;
     private volatile boolean closing;
 
     private Daemon(Endpoint endpoint, TlsContexts tls, RequestRouter router, ConnectionLimits limits, FileLockHandle dataDirLock, Clock clock,
@@ -73,6 +74,7 @@ public final class Daemon implements AutoCloseable {
         this.dataDirLock = dataDirLock;
         this.watchdog = newWatchdog();
         this.quotas = new ConnectionQuotas(limits, clock);
+        this.replyFailures = new ReplyFailures(clock);
     }
 
     /**
@@ -207,7 +209,7 @@ public final class Daemon implements AutoCloseable {
                 channel.close();
                 continue;
             }
-            ClientSession session = new ClientSession(channel, credentials, tls, router, watchdog, limits, ticket::handshakeOver, ticket::closed);
+            ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, limits, ticket::handshakeOver, ticket::closed);
             Thread thread = new Thread(session, "client");
             thread.setDaemon(true);
             thread.start();

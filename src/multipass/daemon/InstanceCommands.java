@@ -10,6 +10,7 @@ import multipass.instances.Selection;
 import multipass.instances.Transition;
 import multipass.protocol.Access;
 import multipass.protocol.CommandNames;
+import multipass.protocol.RecordView;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
@@ -98,8 +99,9 @@ final class InstanceCommands {
         return records(instances);
     }
 
+    /** The records of {@code instances}, each made only as the reply is sent (a reply may hold 100,000). */
     private Reply records(List<Instance> instances) {
-        return Reply.ok(instances.stream().map(this::record).toList());
+        return Reply.ok(RecordView.of(instances, this::record));
     }
 
     /** The record of one instance; {@code list} shows name, state, ipv4 and image, {@code info} all of them. */

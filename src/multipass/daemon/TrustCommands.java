@@ -4,6 +4,7 @@ package multipass.daemon;
 import multipass.auth.Peer;
 import multipass.protocol.Access;
 import multipass.protocol.CommandNames;
+import multipass.protocol.RecordView;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
@@ -47,13 +48,8 @@ final class TrustCommands {
 
     Reply list(Peer peer, TrustEntry caller) throws IOException {
         boolean admin = isAdmin(peer, caller);
-        List<Map<String, String>> records = new ArrayList<>();
-        for (TrustEntry entry : store.entries()) {
-            if (admin || owns(peer, entry)) {
-                records.add(record(entry));
-            }
-        }
-        return Reply.ok(records);
+        List<TrustEntry> visible = admin ? store.entries() : store.entries().stream().filter(entry -> owns(peer, entry)).toList();
+        return Reply.ok(RecordView.of(visible, TrustCommands::record)); // each record made as the reply is sent
     }
 
     /**

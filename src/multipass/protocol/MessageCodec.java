@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.protocol;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,12 +26,16 @@ import java.util.Map;
  * thread-safe.
  */
 public final class MessageCodec {
-    /** The protocol version this build speaks. */
-    public static final int VERSION = 1;
+    /**
+     * The protocol version this build speaks. Version 2 added record batches (type 4): a reply
+     * too big for one frame is streamed in several.
+     */
+    public static final int VERSION = 2;
 
     static final int TYPE_REQUEST = 1;
     static final int TYPE_LOG = 2;
     static final int TYPE_REPLY = 3;
+    static final int TYPE_RECORDS = 4;
 
     static final int REQUEST_COMMAND = 1;
     static final int REQUEST_VERBOSITY = 2;
@@ -54,26 +57,46 @@ public final class MessageCodec {
     private MessageCodec() {
     }
 
-    /** The body bytes of {@code message}. */
+    /** The body bytes of {@code message}, in one piece (see {@link ReplyFrames} for a reply of any size). */
     public static byte[] encode(Message message) {
-        Writer out = new Writer();
-        out.u8(VERSION);
+        BodyWriter out = new BodyWriter();
         if (message instanceof Request request) {
+            out.u8(VERSION);
             out.u8(TYPE_REQUEST);
             out.field(REQUEST_COMMAND, utf8(request.command()));
             out.field(REQUEST_VERBOSITY, new byte[] {(byte) request.verbosity()});
             request.args().forEach(arg -> out.field(REQUEST_ARG, utf8(arg)));
             request.options().forEach((key, value) -> out.field(REQUEST_OPTION, pairs(Map.of(key, value))));
         } else if (message instanceof LogLine line) {
+            out.u8(VERSION);
             out.u8(TYPE_LOG);
             out.field(LOG_LEVEL, new byte[] {(byte) line.level().number()});
             out.field(LOG_TEXT, utf8(line.text()));
+        } else if (message instanceof RecordBatch batch) {
+            out.u8(VERSION);
+            out.u8(TYPE_RECORDS);
+            batch.records().forEach(record -> out.raw(recordField(record)));
         } else if (message instanceof Reply reply) {
-            out.u8(TYPE_REPLY);
-            out.field(REPLY_STATUS, new byte[] {(byte) reply.status().code()});
-            out.field(REPLY_MESSAGE, utf8(reply.message()));
-            reply.records().forEach(record -> out.field(REPLY_RECORD, pairs(record)));
+            out.raw(replyHead(reply.status(), reply.message()));
+            reply.records().forEach(record -> out.raw(recordField(record)));
         }
+        return out.bytes();
+    }
+
+    /** The start of a reply body up to its records: version, type, status and message. */
+    static byte[] replyHead(Status status, String message) {
+        BodyWriter out = new BodyWriter();
+        out.u8(VERSION);
+        out.u8(TYPE_REPLY);
+        out.field(REPLY_STATUS, new byte[] {(byte) status.code()});
+        out.field(REPLY_MESSAGE, utf8(message));
+        return out.bytes();
+    }
+
+    /** One record as a reply or record batch carries it: a whole field (tag, length, pairs). */
+    static byte[] recordField(Map<String, String> record) {
+        BodyWriter out = new BodyWriter();
+        out.field(REPLY_RECORD, pairs(record));
         return out.bytes();
     }
 
@@ -96,6 +119,8 @@ public final class MessageCodec {
                 return decodeLog(fields);
             case TYPE_REPLY:
                 return decodeReply(fields);
+            case TYPE_RECORDS:
+                return decodeRecords(fields);
             default:
                 throw new ProtocolException("unknown message type " + type);
         }
@@ -135,12 +160,26 @@ public final class MessageCodec {
             throw new ProtocolException("status field must be 1 byte, not " + status.length);
         }
         String message = string(fields.required(REPLY_MESSAGE, "message"));
+        List<Map<String, String>> records = records(fields);
+        fields.finish();
+        return new Reply(Status.ofCode(Byte.toUnsignedInt(status[0])), message, records);
+    }
+
+    private static RecordBatch decodeRecords(Fields fields) throws ProtocolException {
+        List<Map<String, String>> records = records(fields);
+        fields.finish();
+        if (records.isEmpty()) {
+            throw new ProtocolException("a record batch must hold at least one record");
+        }
+        return new RecordBatch(records);
+    }
+
+    private static List<Map<String, String>> records(Fields fields) throws ProtocolException {
         List<Map<String, String>> records = new ArrayList<>();
         for (byte[] record : fields.repeated(REPLY_RECORD)) {
             records.add(pairs(record));
         }
-        fields.finish();
-        return new Reply(Status.ofCode(Byte.toUnsignedInt(status[0])), message, records);
+        return records;
     }
 
     private static LogLevel level(byte[] value) throws ProtocolException {
@@ -151,7 +190,7 @@ public final class MessageCodec {
     }
 
     private static byte[] pairs(Map<String, String> map) {
-        Writer out = new Writer();
+        BodyWriter out = new BodyWriter();
         map.forEach((key, value) -> {
             byte[] k = utf8(key);
             if (k.length > 0xFFFF) {
@@ -194,6 +233,9 @@ public final class MessageCodec {
     }
 
     private static String string(byte[] bytes) throws ProtocolException {
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.US_ASCII); // valid UTF-8 as it is; a reply holds a million such strings
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -202,6 +244,15 @@ public final class MessageCodec {
         } catch (CharacterCodingException e) {
             throw new ProtocolException("a string field is not valid UTF-8");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] utf8(String text) {
@@ -247,39 +298,6 @@ public final class MessageCodec {
                     throw new ProtocolException("unknown field tag " + tag);
                 }
             }
-        }
-    }
-
-    /** A growable big-endian byte sink. */
-    private static final class Writer {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        void u8(int v) {
-            out.write(v);
-        }
-
-        void u16(int v) {
-            out.write(v >>> 8);
-            out.write(v);
-        }
-
-        void u32(int v) {
-            u16(v >>> 16);
-            u16(v & 0xFFFF);
-        }
-
-        void raw(byte[] bytes) {
-            out.writeBytes(bytes);
-        }
-
-        void field(int tag, byte[] value) {
-            u8(tag);
-            u32(value.length);
-            raw(value);
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
         }
     }
 }

@@ -5,17 +5,23 @@ import multipass.protocol.LogLine;
 import multipass.protocol.Message;
 import multipass.protocol.MessageCodec;
 import multipass.protocol.ProtocolException;
+import multipass.protocol.RecordBatch;
 import multipass.protocol.Reply;
+import multipass.protocol.ReplyFrames;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Length-prefixed message frames over a {@link ByteStream} (TLS to the daemon, plain to the warm client): a 4-byte big-endian length
  * (1 to {@link #MAX_FRAME} bytes) followed by that many body bytes. A bad length or a frame
- * cut short is a {@link ProtocolException}; the caller then closes the connection.
+ * cut short is a {@link ProtocolException}; the caller then closes the connection. A reply
+ * bigger than a frame is sent and received as several, in bounded memory.
  * Not thread-safe.
  */
 public final class FrameChannel implements AutoCloseable {
@@ -37,9 +43,19 @@ public final class FrameChannel implements AutoCloseable {
         return tls;
     }
 
-    /** Encodes and sends one message. */
+    /**
+     * Encodes and sends one message; a reply whose records do not fit in one frame goes out in
+     * several ({@link ReplyFrames}), encoded one frame at a time.
+     */
     public void send(Message message) throws IOException {
-        sendBody(MessageCodec.encode(message));
+        if (message instanceof Reply reply) {
+            ReplyFrames frames = new ReplyFrames(reply, MAX_FRAME);
+            for (byte[] body = frames.next(); body != null; body = frames.next()) {
+                sendBody(body);
+            }
+        } else {
+            sendBody(MessageCodec.encode(message));
+        }
     }
 
     /** Sends one encoded message body as a frame (a relay forwards frames with it unchanged). */
@@ -106,23 +122,43 @@ public final class FrameChannel implements AutoCloseable {
     }
 
     /**
-     * Receives the reply to a request sent, passing the log lines the daemon streams before it to
-     * {@code logs}. The end of the stream first is an {@link EOFException}; any other message, a
-     * {@link ProtocolException}.
+     * Receives the whole reply to a request sent, its records gathered from all its frames, and
+     * passes the log lines the daemon streams before it to {@code logs}. For replies known to be
+     * small; {@link #receiveReply(Consumer, Consumer)} takes a reply of any size in bounded memory.
      */
     public Reply receiveReply(Consumer<LogLine> logs) throws IOException {
+        List<Map<String, String>> records = new ArrayList<>();
+        Reply end = receiveReply(logs, records::addAll);
+        if (records.isEmpty()) {
+            return end;
+        }
+        records.addAll(end.records());
+        return new Reply(end.status(), end.message(), records);
+    }
+
+    /**
+     * Receives the reply to a request sent: log lines go to {@code logs}, and the records of
+     * each record batch (a reply too big for one frame) to {@code batches} as they arrive;
+     * returns the final reply message, whose status counts for all of them and whose own records
+     * come after the batches'. The end of the stream first is an {@link EOFException}; a
+     * request, a {@link ProtocolException}.
+     */
+    public Reply receiveReply(Consumer<LogLine> logs, Consumer<List<Map<String, String>>> batches) throws IOException {
         while (true) {
             Message message = receive();
             if (message == null) {
                 throw new EOFException("the daemon closed the connection without replying");
             }
-            if (message instanceof Reply) {
-                return (Reply) message;
+            if (message instanceof Reply reply) {
+                return reply;
             }
-            if (!(message instanceof LogLine)) {
+            if (message instanceof RecordBatch batch) {
+                batches.accept(batch.records());
+            } else if (message instanceof LogLine line) {
+                logs.accept(line);
+            } else {
                 throw new ProtocolException("the daemon sent a " + message.getClass().getSimpleName() + " message, not a reply");
             }
-            logs.accept((LogLine) message);
         }
     }
 

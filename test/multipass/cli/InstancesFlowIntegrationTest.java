@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,7 +249,10 @@ class InstancesFlowIntegrationTest {
 
     private Reply raw(Request request) throws Exception {
         try (DaemonConnection connection = DaemonConnection.open(daemon.address(), dir.resolve("home-admin"), List.of())) {
-            return connection.call(request, line -> { });
+            List<Map<String, String>> records = new ArrayList<>();
+            Reply end = connection.call(request, line -> { }, records::addAll);
+            records.addAll(end.records());
+            return new Reply(end.status(), end.message(), records);
         }
     }
 

@@ -136,10 +136,25 @@ class DaemonRobustnessIntegrationTest {
     @Test
     void anotherProtocolVersionIsToldWhichVersionsDiffer() throws Exception {
         byte[] body = MessageCodec.encode(Request.of("list", 0));
-        body[0] = 2;
+        body[0] = MessageCodec.VERSION + 1;
         Reply reply = rawExchange(frame(body));
         assertEquals(Status.FAILED_PRECONDITION, reply.status());
-        assertTrue(reply.message().contains("peer speaks version 2, this build speaks version 1"), reply.message());
+        assertTrue(reply.message().contains("peer speaks version " + (MessageCodec.VERSION + 1) + ", this build speaks version "
+                + MessageCodec.VERSION), reply.message());
+    }
+
+    @Test
+    void aVersion1ClientIsToldInAReplyItStopsReadingAtTheVersionByte() throws Exception {
+        // `get local.passphrase` exactly as a version 1 build sends it (docs/protocol.md's worked example before version 2).
+        byte[] old = java.util.HexFormat.of().parseHex("00000025010101000000036765740200000001000300000010" + "6c6f63616c2e70617373706872617365");
+        try (FrameChannel frames = connect()) {
+            frames.tls().write(ByteBuffer.wrap(old));
+            byte[] body = frames.receiveBody();
+            assertEquals(MessageCodec.VERSION, body[0], "the first byte, all a version 1 decoder reads before it reports the mismatch");
+            assertEquals(Reply.error(Status.FAILED_PRECONDITION, "protocol version mismatch: the peer speaks version 1, this build speaks version "
+                    + MessageCodec.VERSION + "; install the same multipass version for the client and the daemon"), MessageCodec.decode(body));
+            assertNull(frames.receive());
+        }
     }
 
     @Test

@@ -94,6 +94,35 @@ class FrameChannelTest {
     }
 
     @Test
+    void aReplyBiggerThanAFrameArrivesInFullInSeveralBatches() throws Exception {
+        List<Map<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            records.add(Map.of("name", "instance-" + i, "state", "Running", "image", "24.04 ".repeat(10)));
+        }
+        Reply big = Reply.ok(records);
+        Future<Void> sent = background(threads, raw.server(), () -> {
+            server.send(new LogLine(LogLevel.INFO, "listing"));
+            server.send(big);
+            server.send(Reply.ok(records.subList(0, 2)));
+            return null;
+        });
+        List<LogLine> logs = new ArrayList<>();
+        List<Integer> batches = new ArrayList<>();
+        List<Map<String, String>> received = new ArrayList<>();
+        Reply end = client.receiveReply(logs::add, batch -> {
+            batches.add(batch.size());
+            received.addAll(batch);
+        });
+        assertEquals(Status.OK, end.status());
+        assertTrue(batches.size() >= 2, "2.7 MB of records in " + batches + " batches and the final reply");
+        received.addAll(end.records());
+        assertEquals(records, received);
+        assertEquals(List.of(new LogLine(LogLevel.INFO, "listing")), logs);
+        assertEquals(Reply.ok(records.subList(0, 2)), client.receiveReply(line -> { }), "the next reply, whole");
+        await(sent);
+    }
+
+    @Test
     void aRequestWhereTheReplyShouldBeIsAProtocolError() throws Exception {
         server.send(Request.of("list", 0));
         ProtocolException e = assertThrows(ProtocolException.class, () -> client.receiveReply(line -> { }));
