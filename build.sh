@@ -16,7 +16,8 @@ else
 fi
 SOURCE_DATE_EPOCH=$(sh packaging/build/source-date-epoch.sh)
 # Keep in step with JAVAC_FLAGS in the Makefile.
-JAVAC_FLAGS="--release 17 -encoding UTF-8 -Xlint:all -Werror"
+# -XDstringConcat=inline: see the Makefile.
+JAVAC_FLAGS="--release 17 -encoding UTF-8 -Xlint:all -Werror -XDstringConcat=inline"
 
 mkdir -p build
 find src -type f -name '*.java' | LC_ALL=C sort > build/sources.list

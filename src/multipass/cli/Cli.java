@@ -132,7 +132,7 @@ public final class Cli {
     /** Parses the option at {@code args[i]} into {@code options}; returns the index of its last token. */
     private int parseOption(CommandSpec spec, List<String> args, int i, Map<String, String> options) throws CommandFailed {
         String arg = args.get(i);
-        String body = arg.replaceFirst("^-{1,2}", "");
+        String body = arg.substring(arg.startsWith("--") ? 2 : 1);
         String name = body.contains("=") ? body.substring(0, body.indexOf('=')) : body;
         boolean isLong = arg.startsWith("--");
         for (CommandSpec.OptionSpec option : spec.options()) {
@@ -158,11 +158,25 @@ public final class Cli {
     }
 
     private static boolean isVerbose(String arg) {
-        return arg.equals("--verbose") || arg.matches("-v+");
+        if (arg.equals("--verbose")) {
+            return true;
+        }
+        // A loop, not a regex: a command on the warm path loads no java.util.regex.
+        for (int i = 1; i < arg.length(); i++) {
+            if (arg.charAt(i) != 'v') {
+                return false;
+            }
+        }
+        return arg.length() > 1 && arg.charAt(0) == '-';
     }
 
     private Optional<Command> find(String word) {
-        return commands.stream().filter(c -> c.spec().answersTo(word)).findFirst();
+        for (Command command : commands) { // a loop: no lambda to link at every start
+            if (command.spec().answersTo(word)) {
+                return Optional.of(command);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every command's definition, in {@code help} order; also what {@link ManPages} and {@link BashCompletion} render. */

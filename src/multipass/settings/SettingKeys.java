@@ -18,8 +18,15 @@ public final class SettingKeys {
             new Setting.Prompt("Please enter passphrase: ", "Please re-enter passphrase: ", "Passphrases do not match"),
             Access.TRUSTED_OR_ADMIN, "");
 
+    /**
+     * How long the warm client waits for a command ({@link PersistTime}; {@code 0}, the default,
+     * is off); the client's own, in the user's client configuration file.
+     */
+    public static final Setting PERSIST = new Setting("client.persist", Setting.Home.CLIENT, false, PersistTime::problem,
+            new Setting.Prompt("Please enter value: ", null, null), Access.OPEN, "0");
+
     /** Every key, in listing order. */
-    public static final List<Setting> ALL = List.of(PASSPHRASE);
+    public static final List<Setting> ALL = List.of(PERSIST, PASSPHRASE);
 
     private SettingKeys() {
     }

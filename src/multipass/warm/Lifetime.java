@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.warm;
 
+import multipass.settings.PersistTime;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ServerSocketChannel;

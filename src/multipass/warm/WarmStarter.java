@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.warm;
 
+import multipass.settings.PersistTime;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ public final class WarmStarter {
     }
 
     /** {@code persist} as {@link PersistTime#parse} reads it. */
-    static String format(Duration persist) {
+    public static String format(Duration persist) {
         return persist.isZero() ? "0" : persist.toSeconds() + "s";
     }
 }

@@ -30,8 +30,8 @@ class BashCompletionTest {
 
     @Test
     void firstArgumentsComeFromTheDefinitions() {
-        assertEquals(List.of("local.passphrase="), BashCompletion.firstArguments(find("set"), commands));
-        assertEquals(List.of("local.passphrase"), BashCompletion.firstArguments(find("get"), commands));
+        assertEquals(List.of("client.persist=", "local.passphrase="), BashCompletion.firstArguments(find("set"), commands));
+        assertEquals(List.of("client.persist", "local.passphrase"), BashCompletion.firstArguments(find("get"), commands));
         assertEquals(List.of("status", "list", "remove"), BashCompletion.firstArguments(find("trust"), commands));
         assertEquals(commands.stream().map(CommandSpec::name).toList(), BashCompletion.firstArguments(find("help"), commands));
         assertEquals(List.of(), BashCompletion.firstArguments(find("version"), commands));

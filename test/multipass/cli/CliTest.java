@@ -118,10 +118,10 @@ class CliTest {
     }
 
     @Test
-    void getKeysListsThePassphraseKey() {
+    void getKeysListsTheKeys() {
         CliRunner.Result result = cli().run("get", "--keys");
         assertEquals(0, result.exit());
-        assertEquals("local.passphrase\n", result.out());
+        assertEquals("client.persist\nlocal.passphrase\n", result.out());
         assertEquals("Unrecognized settings key: 'nope'\n", cli().run("get", "nope").err());
     }
 

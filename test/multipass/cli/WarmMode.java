@@ -4,7 +4,7 @@ package multipass.cli;
 import multipass.platform.Address;
 import multipass.platform.Platform;
 import multipass.transport.FrameChannel;
-import multipass.warm.PersistTime;
+import multipass.settings.PersistTime;
 import multipass.warm.WarmDirectory;
 import multipass.warm.WarmRoute;
 import multipass.warm.WarmStarter;

@@ -80,7 +80,10 @@ class ClientSettingsTest {
     void theRegistryFindsItsKeysAndOnlyThem() {
         assertEquals(Optional.of(SettingKeys.PASSPHRASE), SettingKeys.find("local.passphrase"));
         assertTrue(SettingKeys.find("local.passphrase.x").isEmpty());
-        assertEquals(List.of("local.passphrase"), SettingKeys.names());
+        assertEquals(Optional.of(SettingKeys.PERSIST), SettingKeys.find("client.persist"));
+        assertEquals(List.of("client.persist", "local.passphrase"), SettingKeys.names());
+        assertEquals(Setting.Home.CLIENT, SettingKeys.PERSIST.home());
+        assertEquals("0", SettingKeys.PERSIST.defaultValue());
         assertEquals(Access.TRUSTED_OR_ADMIN, SettingKeys.PASSPHRASE.whoMaySet());
         assertEquals("Unrecognized settings key: 'x'", SettingKeys.unrecognized("x"));
     }

@@ -175,14 +175,19 @@ class WarmClientIntegrationTest {
     }
 
     @Test
-    void turningTheSettingOffStopsIt() throws Exception {
+    void theSettingTurnsItOnAndOff() throws Exception {
         CliProcesses user = trusted("off");
+        CliProcesses.Result bad = user.run(null, "set", "client.persist=1h30m");
+        assertEquals(new CliProcesses.Result(1, "", "Invalid value '1h30m' for client.persist: use 0 (off) or a whole number of seconds,"
+                + " minutes or hours from 1s to 24h, such as 30s, 10m or 1h\n"), bad, "the exit code set gives other bad values");
+        assertEquals(new CliProcesses.Result(0, "0\n", ""), user.run(null, "get", "client.persist"), "off by default");
+        expectOk(user.run(null, "set", "client.persist=10m"));
+        assertEquals(new CliProcesses.Result(0, "10m\n", ""), user.run(null, "get", "client.persist"));
         Path config = user.home().resolve(".config/multipass/multipass.conf");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, "[General]\nclient.persist=10m\n");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
         expectOk(user.run(null, "list"));
         ProcessHandle warm = user.awaitWarm();
-        Files.writeString(config, "[General]\nclient.persist=0\n");
+        expectOk(user.run(null, "set", "client.persist=0"));
         CliProcesses.await(() -> !warm.isAlive(), "the warm client to exit once the setting is off");
         assertEquals(List.of(), user.sockets());
     }

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.warm;
+package multipass.settings;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,12 +13,10 @@ import java.util.Optional;
  * no other units: one obvious spelling per value. Stateless.
  */
 public final class PersistTime {
-    /** The settings key. */
-    public static final String KEY = "client.persist";
     /** The environment variable that overrides the setting for one command. */
     public static final String VARIABLE = "MULTIPASS_PERSIST";
     /** The longest a warm client may wait for a command. */
-    static final Duration MAX = Duration.ofHours(24);
+    public static final Duration MAX = Duration.ofHours(24);
 
     private PersistTime() {
     }
@@ -38,7 +33,7 @@ public final class PersistTime {
 
     /** The duration {@code value} means; {@link Duration#ZERO} is off. */
     public static Duration parse(String value) {
-        String bad = "Invalid value '" + value + "' for " + KEY + ": use 0 (off) or a whole number of seconds, minutes or hours"
+        String bad = "Invalid value '" + value + "' for client.persist: use 0 (off) or a whole number of seconds, minutes or hours"
                 + " from 1s to 24h, such as 30s, 10m or 1h";
         if (value.equals("0")) {
             return Duration.ZERO;
@@ -72,33 +67,13 @@ public final class PersistTime {
     }
 
     /** The setting in {@code configFile}; off when absent, unreadable or not a valid value. */
-    static Duration configured(Path configFile) {
-        String value = ConfigValue.read(configFile, KEY);
-        return value == null || problem(value).isPresent() ? Duration.ZERO : parse(value);
-    }
-
-    /** Reads one {@code [General]} key of an INI file (until the settings registry's reader is here). */
-    static final class ConfigValue {
-        private ConfigValue() {
+    public static Duration configured(Path configFile) {
+        String value;
+        try {
+            value = ClientSettings.open(configFile).get(SettingKeys.PERSIST);
+        } catch (IOException e) {
+            return Duration.ZERO; // unreadable: go direct, which gives the same results
         }
-
-        static String read(Path file, String key) {
-            try {
-                String section = "";
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    String trimmed = line.strip();
-                    if (trimmed.startsWith("[")) {
-                        section = trimmed;
-                    } else if (section.equals("[General]") && trimmed.startsWith(key + "=")) {
-                        return trimmed.substring(key.length() + 1).strip();
-                    }
-                }
-                return null;
-            } catch (NoSuchFileException e) {
-                return null; // no file: every setting has its default
-            } catch (IOException e) {
-                return null; // unreadable: go direct, which gives the same results
-            }
-        }
+        return problem(value).isPresent() ? Duration.ZERO : parse(value);
     }
 }

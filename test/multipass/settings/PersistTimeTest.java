@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.warm;
+package multipass.settings;
+
+import multipass.warm.WarmStarter;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
