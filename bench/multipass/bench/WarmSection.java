@@ -52,7 +52,7 @@ final class WarmSection {
         report(table, result);
         Thread.sleep(3000);
         table.note("the idle warm client (3 s after the last command): " + rss(warm) + " resident; started with "
-                + "-Xms8m -Xmx32m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=16m");
+                + "-Xms8m -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=16m");
         warm.destroy();
     }
 
