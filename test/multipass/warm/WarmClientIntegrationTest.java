@@ -220,7 +220,8 @@ class WarmClientIntegrationTest {
         }
         for (Process command : commands) {
             command.getInputStream().readAllBytes();
-            assertEquals(0, command.waitFor());
+            String err = new String(command.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, command.waitFor(), err);
         }
         user.awaitWarm();
         // The losers give up as soon as they fail to take the lock: wait until every JVM started has had time to try.
