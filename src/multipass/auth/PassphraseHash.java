@@ -39,11 +39,20 @@ public final class PassphraseHash {
         return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(derive(passphrase, salt, iterations, HASH_BYTES));
     }
 
-    /** True when {@code passphrase} matches {@code stored}; a malformed {@code stored} is an error, not a mismatch. */
+    /** A stored hash that cannot be read: not in the scheme's form, a malformed field, or out-of-range parameters. */
+    public static final class MalformedHashException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedHashException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** True when {@code passphrase} matches {@code stored}; a malformed {@code stored} is a {@link MalformedHashException}, not a mismatch. */
     public static boolean verify(char[] passphrase, String stored) {
         String[] parts = stored.split("\\$", -1);
         if (parts.length != 4 || !parts[0].equals(SCHEME)) {
-            throw new IllegalArgumentException("stored passphrase hash is not in the form " + SCHEME + "$<iterations>$<salt>$<hash>");
+            throw new MalformedHashException("stored passphrase hash is not in the form " + SCHEME + "$<iterations>$<salt>$<hash>", null);
         }
         int iterations;
         byte[] salt;
@@ -53,10 +62,10 @@ public final class PassphraseHash {
             salt = Base64.getDecoder().decode(parts[2]);
             expected = Base64.getDecoder().decode(parts[3]);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("stored passphrase hash has a malformed field", e);
+            throw new MalformedHashException("stored passphrase hash has a malformed field", e);
         }
         if (iterations < 1 || iterations > MAX_ITERATIONS || salt.length == 0 || expected.length == 0) {
-            throw new IllegalArgumentException("stored passphrase hash has out-of-range parameters");
+            throw new MalformedHashException("stored passphrase hash has out-of-range parameters", null);
         }
         return MessageDigest.isEqual(derive(passphrase, salt, iterations, expected.length), expected);
     }

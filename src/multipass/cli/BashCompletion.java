@@ -119,17 +119,12 @@ public final class BashCompletion {
         }
         if (!command.arguments().isEmpty()) {
             switch (command.arguments().get(0).name()) {
-                case "key":
-                    words.addAll(SettingKeys.names());
-                    break;
-                case "keyval":
-                    SettingKeys.names().forEach(key -> words.add(key + "="));
-                    break;
-                case "command":
-                    commands.forEach(c -> words.add(c.name()));
-                    break;
-                default:
-                    break;
+                case "key" -> words.addAll(SettingKeys.names());
+                case "keyval" -> SettingKeys.names().forEach(key -> words.add(key + "="));
+                case "command" -> commands.forEach(c -> words.add(c.name()));
+                default -> {
+                    // other arguments complete to nothing but the usage words
+                }
             }
         }
         return List.copyOf(words);

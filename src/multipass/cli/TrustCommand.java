@@ -49,16 +49,12 @@ final class TrustCommand implements Command {
         }
         String subcommand = call.args().get(0);
         List<String> rest = call.args().subList(1, call.args().size());
-        switch (subcommand) {
-            case "status":
-                return status(call, rest);
-            case "list":
-                return list(call, rest);
-            case "remove":
-                return remove(call, rest);
-            default:
-                throw call.usageError("Unknown subcommand '" + subcommand + "': use 'status', 'list' or 'remove'.");
-        }
+        return switch (subcommand) {
+            case "status" -> status(call, rest);
+            case "list" -> list(call, rest);
+            case "remove" -> remove(call, rest);
+            default -> throw call.usageError("Unknown subcommand '" + subcommand + "': use 'status', 'list' or 'remove'.");
+        };
     }
 
     /** Exit 0 when this client's certificate is trusted, 2 when not (the output says which either way). */

@@ -150,7 +150,7 @@ final class Authentication {
             throw new Refused(Reply.error(Status.UNAVAILABLE, "the daemon is stopping"));
         } catch (HashGate.BusyException e) {
             throw new Refused(Reply.error(Status.RESOURCE_EXHAUSTED, e.getMessage()));
-        } catch (IllegalArgumentException e) {
+        } catch (PassphraseHash.MalformedHashException e) {
             LOG.log(System.Logger.Level.ERROR, "the stored passphrase hash in {0} is unreadable ({1}); set the passphrase again", Settings.FILE, e.getMessage());
             throw new Refused(Reply.error(Status.INTERNAL, "the stored passphrase hash is unreadable; ask an administrator to set the passphrase again"));
         }

@@ -124,10 +124,10 @@ final class ClientSession implements Runnable {
         } catch (ProtocolException e) {
             return refuse(frames, peer, e.getMessage());
         }
-        if (!(message instanceof Request)) {
+        if (!(message instanceof Request request)) {
             return refuse(frames, peer, "expected a request message");
         }
-        return (Request) message;
+        return request;
     }
 
     private byte[] receiveWithinIdleTimeout(FrameChannel frames, Peer peer) throws IOException {

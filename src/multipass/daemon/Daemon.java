@@ -6,7 +6,8 @@ import multipass.auth.AuthLimits;
 import multipass.auth.AuthThrottle;
 import multipass.auth.HashGate;
 import multipass.auth.Peer;
-import multipass.instances.InventoryBackend;
+import multipass.instances.Backend;
+import multipass.instances.Backends;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
 import multipass.platform.TcpSocketOwner;
@@ -100,20 +101,19 @@ public final class Daemon implements AutoCloseable {
             lock = DataDir.lock(options.dataDir())
                     .orElseThrow(() -> new StartupException("another daemon is already using the data directory " + options.dataDir()
                             + "; stop it first", null));
-            for (Path file : List.of(TrustStore.RELATIVE_PATH, TrustStore.JOURNAL_RELATIVE_PATH, Path.of(Settings.FILE), Path.of("certificates", "localhost_key.pem"),
-                    Path.of(InventoryBackend.FILE), Path.of(InventoryBackend.JOURNAL))) {
+            for (Path file : DataLayout.guardedFiles()) {
                 DataDir.requireSafeFile(options.dataDir().resolve(file));
             }
             DataDir.removeLeftovers(options.dataDir());
             TrustStore store = TrustStore.open(options.dataDir());
             Settings settings = Settings.open(options.dataDir());
-            InventoryBackend inventory = InventoryBackend.open(options.dataDir(), clock);
+            Backend backend = Backends.open(options.dataDir(), clock);
             // A journal left by a crash goes into the main files now (no-ops after a clean stop), so they are
             // complete (and Multipass-readable, for the trust store) from every start; see docs/trust-model.md.
             store.compact();
-            inventory.compact();
-            InstanceCommands instances = new InstanceCommands(inventory);
-            Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve("certificates"), clock.instant());
+            backend.compact();
+            InstanceCommands instances = new InstanceCommands(backend);
+            Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve(DataLayout.IDENTITY_DIR), clock.instant());
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
             Limits limits = limits(settings);
@@ -129,7 +129,7 @@ public final class Daemon implements AutoCloseable {
             RequestRouter router = new RequestRouter(authorizer, new RefusalAudit(clock), commands);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.size(), adminGroup == null ? "none" : adminGroup);
-            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits.connections(), lock, clock, List.of(store, inventory));
+            return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits.connections(), lock, clock, List.of(store, backend));
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
             release(lock);
             throw new StartupException(e.getMessage(), e);
@@ -286,14 +286,5 @@ public final class Daemon implements AutoCloseable {
             name = adminGroup;
         }
         return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
-    }
-
-    /** The daemon cannot start; the message says why and what to do. */
-    public static final class StartupException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        StartupException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

@@ -39,6 +39,27 @@ public final class DaemonMain {
             "                         else the invoking user.",
             "");
 
+    /** {@code multipassd}'s exit codes, as the CLI has its {@code ExitCode}. */
+    enum Exit {
+        /** Served until stopped, printed help, or enrolled a user. */
+        OK(0),
+        /** A bad option or argument. */
+        COMMAND_LINE_ERROR(1),
+        /** Could not start, enrol, or keep serving. */
+        FAILED(2);
+
+        private final int code;
+
+        Exit(int code) {
+            this.code = code;
+        }
+
+        /** The process exit status. */
+        int code() {
+            return code;
+        }
+    }
+
     private DaemonMain() {
     }
 
@@ -53,28 +74,28 @@ public final class DaemonMain {
             options = parse(args, platform);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            return 1;
+            return Exit.COMMAND_LINE_ERROR.code();
         }
         if (options == null) {
             out.print(HELP);
-            return 0;
+            return Exit.OK.code();
         }
         DaemonLogging.configure(options.verbosity(), err);
         if (options.install()) {
             try {
                 new Installer(platform, System.getenv(), out, Clock.systemUTC()).install(options.dataDir(), options.installUser());
-                return 0;
+                return Exit.OK.code();
             } catch (Installer.InstallException e) {
                 err.println(e.getMessage());
-                return 2;
+                return Exit.FAILED.code();
             }
         }
         Daemon daemon;
         try {
             daemon = Daemon.start(options, Clock.systemUTC());
-        } catch (Daemon.StartupException e) {
+        } catch (StartupException e) {
             err.println("multipassd cannot start: " + e.getMessage());
-            return 2;
+            return Exit.FAILED.code();
         }
         Thread stopper = new Thread(() -> closeQuietly(daemon, err), "shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -82,10 +103,10 @@ public final class DaemonMain {
         out.flush();
         try {
             daemon.serve();
-            return 0;
+            return Exit.OK.code();
         } catch (IOException e) {
             err.println("multipassd stopped: " + e.getMessage());
-            return 2;
+            return Exit.FAILED.code();
         }
     }
 
@@ -104,14 +125,8 @@ public final class DaemonMain {
             }
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
-                case "--install":
-                    install = true;
-                    break;
-                case "--user":
-                case "--address":
-                case "--data-dir":
-                case "--admin-group":
-                case "--verbosity":
+                case "--install" -> install = true;
+                case "--user", "--address", "--data-dir", "--admin-group", "--verbosity" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -120,22 +135,17 @@ public final class DaemonMain {
                     } else {
                         throw new IllegalArgumentException("Missing value after '" + name + "'.");
                     }
-                    if (name.equals("--address")) {
-                        address = value;
-                    } else if (name.equals("--data-dir")) {
-                        dataDir = value;
-                    } else if (name.equals("--user")) {
-                        user = value;
-                    } else if (name.equals("--admin-group")) {
-                        adminGroup = value;
-                    } else {
-                        verbosity = LogLevel.parse(value);
+                    switch (name) {
+                        case "--address" -> address = value;
+                        case "--data-dir" -> dataDir = value;
+                        case "--user" -> user = value;
+                        case "--admin-group" -> adminGroup = value;
+                        default -> verbosity = LogLevel.parse(value);
                     }
-                    break;
-                default:
-                    throw new IllegalArgumentException(arg.startsWith("-")
-                            ? "Unknown option '" + arg.replaceFirst("^-+", "") + "'."
-                            : "Unexpected argument '" + arg + "'.");
+                }
+                default -> throw new IllegalArgumentException(arg.startsWith("-")
+                        ? "Unknown option '" + arg.replaceFirst("^-+", "") + "'."
+                        : "Unexpected argument '" + arg + "'.");
             }
         }
         if (user != null && !install) {

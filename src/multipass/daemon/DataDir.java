@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.instances.InventoryBackend;
 import multipass.platform.CurrentUser;
-import multipass.trust.TrustStore;
 import multipass.util.AtomicFile;
 import multipass.util.FileLockHandle;
 import multipass.util.PrivateDirectories;
@@ -15,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,10 +23,6 @@ import java.util.Set;
  */
 final class DataDir {
     private static final System.Logger LOG = System.getLogger(DataDir.class.getName());
-    /** The files the daemon replaces with {@link AtomicFile} (relative to the data dir). */
-    private static final List<Path> REPLACED_FILES = List.of(TrustStore.RELATIVE_PATH, TrustStore.JOURNAL_RELATIVE_PATH, Path.of(Settings.FILE), Path.of(InventoryBackend.FILE), Path.of(InventoryBackend.JOURNAL),
-            Path.of("certificates", "localhost_key.pem"), Path.of("certificates", "localhost.pem"), Path.of("certificates", "multipass_root_cert.pem"));
-
     private DataDir() {
     }
 
@@ -92,7 +85,7 @@ final class DataDir {
      */
     static void removeLeftovers(Path dir) throws IOException {
         int removed = 0;
-        for (Path file : REPLACED_FILES) {
+        for (Path file : DataLayout.replacedFiles()) {
             removed += AtomicFile.removeLeftovers(dir.resolve(file));
         }
         if (removed > 0) {
@@ -100,12 +93,9 @@ final class DataDir {
         }
     }
 
-    /** The name of the lock file a running daemon (or the installer) holds. */
-    static final String LOCK_FILE = "multipassd.lock";
-
     /** Takes the data directory's lock, or empty when another process holds it. */
     static Optional<FileLockHandle> lock(Path dir) throws IOException {
-        return FileLockHandle.tryAcquire(dir.resolve(LOCK_FILE));
+        return FileLockHandle.tryAcquire(dir.resolve(DataLayout.LOCK_FILE));
     }
 
     /** A data directory the daemon must not use. */

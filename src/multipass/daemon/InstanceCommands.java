@@ -40,7 +40,7 @@ final class InstanceCommands {
         this.backend = backend;
     }
 
-    /** One instance command, once it passed the gate; a refused request throws {@link InstanceException} or {@link IllegalArgumentException}. */
+    /** One instance command, once it passed the gate; a refused request throws {@link InstanceException}. */
     @FunctionalInterface
     private interface Action {
         Reply run(Request request, Peer peer) throws InstanceException, IOException;
@@ -73,8 +73,6 @@ final class InstanceCommands {
                 return action.run(request, peer);
             } catch (InstanceException e) {
                 return Reply.error(status(e.reason()), e.getMessage());
-            } catch (IllegalArgumentException e) {
-                return Reply.error(Status.INVALID_ARGUMENT, e.getMessage());
             }
         });
     }
@@ -87,8 +85,13 @@ final class InstanceCommands {
 
     private Reply launch(Request request, Peer peer) throws InstanceException, IOException {
         expect(request, LAUNCH_OPTIONS, 1);
-        LaunchSpec spec = LaunchSpec.parse(request.options().get("name"), request.args().isEmpty() ? null : request.args().get(0),
-                request.options().get("cpus"), request.options().get("memory"), request.options().get("disk"));
+        LaunchSpec spec;
+        try {
+            spec = LaunchSpec.parse(request.options().get("name"), request.args().isEmpty() ? null : request.args().get(0),
+                    request.options().get("cpus"), request.options().get("memory"), request.options().get("disk"));
+        } catch (IllegalArgumentException e) { // LaunchSpec.parse's only failure: a value the request got wrong
+            throw invalid(e.getMessage());
+        }
         return changed(peer, "launched", List.of(backend.launch(spec)));
     }
 
@@ -120,50 +123,51 @@ final class InstanceCommands {
     }
 
     /** {@code --all} or names, never both, never neither (Multipass's messages). */
-    private static Selection selection(Request request, Set<String> options) {
+    private static Selection selection(Request request, Set<String> options) throws InstanceException {
         expect(request, options, Integer.MAX_VALUE);
         if (flag(request, ALL)) {
             if (!request.args().isEmpty()) {
-                throw new IllegalArgumentException("Cannot specify name" + (request.args().size() > 1 ? "s" : "") + " when --all option set");
+                throw invalid("Cannot specify name" + (request.args().size() > 1 ? "s" : "") + " when --all option set");
             }
             return Selection.everything();
         }
         if (request.args().isEmpty()) {
-            throw new IllegalArgumentException("Name argument or --all is required");
+            throw invalid("Name argument or --all is required");
         }
-        return Selection.of(request.args());
+        return Selection.of(request.args()); // not empty: checked above
     }
 
     /** Refuses options outside {@code allowed} and more than {@code maxArgs} arguments. */
-    private static void expect(Request request, Set<String> allowed, int maxArgs) {
+    private static void expect(Request request, Set<String> allowed, int maxArgs) throws InstanceException {
         for (String option : request.options().keySet()) {
             if (!allowed.contains(option)) {
-                throw new IllegalArgumentException(request.command() + " does not take the option '" + option + "'");
+                throw invalid(request.command() + " does not take the option '" + option + "'");
             }
         }
         if (request.args().size() > maxArgs) {
-            throw new IllegalArgumentException(request.command() + " takes at most " + maxArgs + " argument(s), not " + request.args().size());
+            throw invalid(request.command() + " takes at most " + maxArgs + " argument(s), not " + request.args().size());
         }
     }
 
-    private static boolean flag(Request request, String name) {
+    private static boolean flag(Request request, String name) throws InstanceException {
         String value = request.options().get(name);
         if (value != null && !value.equals("true")) {
-            throw new IllegalArgumentException("option '" + name + "' takes the value 'true', not '" + value + "'");
+            throw invalid("option '" + name + "' takes the value 'true', not '" + value + "'");
         }
         return value != null;
     }
 
+    /** A request the daemon refuses: {@code INVALID_ARGUMENT} with {@code message}. */
+    private static InstanceException invalid(String message) {
+        return new InstanceException(InstanceException.Reason.INVALID_ARGUMENT, message);
+    }
+
     private static Status status(InstanceException.Reason reason) {
-        switch (reason) {
-            case NOT_FOUND:
-                return Status.NOT_FOUND;
-            case ALREADY_EXISTS:
-                return Status.ALREADY_EXISTS;
-            case FAILED_PRECONDITION:
-                return Status.FAILED_PRECONDITION;
-            default:
-                return Status.INVALID_ARGUMENT;
-        }
+        return switch (reason) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+        };
     }
 }

@@ -49,10 +49,10 @@ final class TcpEndpoint implements Endpoint {
 
     /** Binds {@code address} and publishes {@code ca} in {@code rendezvousDir}; peers' users are looked up with {@code owners}. */
     static TcpEndpoint bind(Address.Tcp address, Path rendezvousDir, X509Certificate ca, TcpSocketOwner owners, UserDatabase users)
-            throws IOException, Daemon.StartupException {
+            throws IOException, StartupException {
         InetSocketAddress socketAddress = new InetSocketAddress(address.host(), address.port());
         if (socketAddress.isUnresolved()) {
-            throw new Daemon.StartupException("cannot resolve host '" + address.host() + "' in address '" + address + "'", null);
+            throw new StartupException("cannot resolve host '" + address.host() + "' in address '" + address + "'", null);
         }
         InetAddress host = socketAddress.getAddress();
         if (!host.isLoopbackAddress()) {
@@ -64,7 +64,7 @@ final class TcpEndpoint implements Endpoint {
             server.bind(socketAddress, LISTEN_BACKLOG);
         } catch (BindException e) {
             server.close();
-            throw new Daemon.StartupException("cannot listen on " + address + ": " + e.getMessage()
+            throw new StartupException("cannot listen on " + address + ": " + e.getMessage()
                     + " (is another daemon already using port " + address.port() + "? stop it or choose another --address)", e);
         }
         try {

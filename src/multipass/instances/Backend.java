@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.instances;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  * names are unique. {@link IOException} means the backend itself failed (a disk, a
  * hypervisor), {@link InstanceException} that the request was refused.
  */
-public interface Backend {
+public interface Backend extends Closeable {
     /** A short name shown by {@code info}, e.g. {@code inventory}. */
     String name();
 
@@ -39,4 +40,13 @@ public interface Backend {
 
     /** Removes every deleted instance for good; returns them as they were. */
     List<Instance> purge() throws IOException;
+
+    /** Brings the backend's files to their compact form (at start: a journal left by a crash goes in); none by default. */
+    default void compact() throws IOException {
+    }
+
+    /** Writes the backend's whole state at a clean stop; nothing by default. */
+    @Override
+    default void close() throws IOException {
+    }
 }

@@ -12,23 +12,20 @@ public enum Transition {
 
     /** The state after this move from {@code from}; throws {@code FAILED_PRECONDITION} when the move is not allowed. */
     public InstanceState apply(String name, InstanceState from) throws InstanceException {
-        switch (this) {
-            case START:
-            case STOP:
-                if (from == InstanceState.DELETED) {
-                    throw new InstanceException(InstanceException.Reason.FAILED_PRECONDITION, "instance \"" + name + "\" is deleted;"
-                            + " recover it first with 'multipass recover " + name + "', or remove it for good with 'multipass purge'");
-                }
-                return this == START ? InstanceState.RUNNING : InstanceState.STOPPED;
-            case DELETE:
-                return InstanceState.DELETED;
-            default:
-                if (from != InstanceState.DELETED) {
-                    throw new InstanceException(InstanceException.Reason.FAILED_PRECONDITION,
-                            "instance \"" + name + "\" is not deleted, so there is nothing to recover (it is " + from.label() + ")");
-                }
-                return InstanceState.STOPPED;
+        boolean deleted = from == InstanceState.DELETED;
+        if (this == RECOVER && !deleted) {
+            throw new InstanceException(InstanceException.Reason.FAILED_PRECONDITION,
+                    "instance \"" + name + "\" is not deleted, so there is nothing to recover (it is " + from.label() + ")");
         }
+        if ((this == START || this == STOP) && deleted) {
+            throw new InstanceException(InstanceException.Reason.FAILED_PRECONDITION, "instance \"" + name + "\" is deleted;"
+                    + " recover it first with 'multipass recover " + name + "', or remove it for good with 'multipass purge'");
+        }
+        return switch (this) {
+            case START -> InstanceState.RUNNING;
+            case STOP, RECOVER -> InstanceState.STOPPED;
+            case DELETE -> InstanceState.DELETED;
+        };
     }
 
     /** Whether {@code --all} takes an instance in state {@code state}: the ones the move makes sense for. */

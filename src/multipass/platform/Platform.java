@@ -56,14 +56,11 @@ public final class Platform {
 
     /** The client's identity directory. */
     public Path clientIdentityDir() {
-        switch (os) {
-            case WINDOWS:
-                return Path.of(require("LOCALAPPDATA"), CLIENT_IDENTITY_DIR);
-            case MACOS:
-                return home().resolve("Library").resolve("Application Support").resolve(CLIENT_IDENTITY_DIR);
-            default:
-                return xdgDataHome().resolve(CLIENT_IDENTITY_DIR);
-        }
+        return switch (os) {
+            case WINDOWS -> Path.of(require("LOCALAPPDATA"), CLIENT_IDENTITY_DIR);
+            case MACOS -> home().resolve("Library").resolve("Application Support").resolve(CLIENT_IDENTITY_DIR);
+            default -> xdgDataHome().resolve(CLIENT_IDENTITY_DIR);
+        };
     }
 
     /** The client identity directory of another user whose home is {@code home} (installer enrolment). */
@@ -99,14 +96,11 @@ public final class Platform {
 
     /** The system-wide daemon address of this OS. */
     public Address systemAddress() {
-        switch (os) {
-            case WINDOWS:
-                return Address.parse(WINDOWS_ADDRESS);
-            case MACOS:
-                return new Address.Unix(Path.of("/var/run/multipass_socket"));
-            default:
-                return new Address.Unix(Path.of("/run/multipass_socket"));
-        }
+        return switch (os) {
+            case WINDOWS -> Address.parse(WINDOWS_ADDRESS);
+            case MACOS -> new Address.Unix(Path.of("/var/run/multipass_socket"));
+            default -> new Address.Unix(Path.of("/run/multipass_socket"));
+        };
     }
 
     /**

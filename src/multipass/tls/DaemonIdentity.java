@@ -31,9 +31,10 @@ import java.util.List;
 public final class DaemonIdentity {
     /** Renew certificates that expire within this margin. */
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
-    static final String CA_FILE = "multipass_root_cert.pem";
-    static final String CERT_FILE = "localhost.pem";
-    static final String KEY_FILE = "localhost_key.pem";
+    /** The authority's certificate, the daemon's certificate and its private key, in the identity directory. */
+    public static final String CA_FILE = "multipass_root_cert.pem";
+    public static final String CERT_FILE = "localhost.pem";
+    public static final String KEY_FILE = "localhost_key.pem";
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final System.Logger LOG = System.getLogger(DaemonIdentity.class.getName());
 

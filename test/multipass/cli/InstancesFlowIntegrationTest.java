@@ -217,7 +217,7 @@ class InstancesFlowIntegrationTest {
         daemon.stop();
         Path inventory = daemon.dataDir().resolve("instances.txt");
         Files.writeString(inventory, "multipass-instances 1\nname=web\tstate=Exploded\n");
-        multipass.daemon.Daemon.StartupException e = assertThrows(multipass.daemon.Daemon.StartupException.class, daemon::startAgain);
+        multipass.daemon.StartupException e = assertThrows(multipass.daemon.StartupException.class, daemon::startAgain);
         assertTrue(e.getMessage().startsWith("the instance inventory " + inventory + " is invalid at line 2"), e.getMessage());
         assertFalse(Files.exists(daemon.socket()), "nothing listens");
         Files.delete(inventory);
@@ -231,7 +231,7 @@ class InstancesFlowIntegrationTest {
         daemon.stop();
         Path inventory = daemon.dataDir().resolve("instances.txt");
         Files.setPosixFilePermissions(inventory, PosixFilePermissions.fromString("rw-rw-rw-"));
-        multipass.daemon.Daemon.StartupException e = assertThrows(multipass.daemon.Daemon.StartupException.class, daemon::startAgain);
+        multipass.daemon.StartupException e = assertThrows(multipass.daemon.StartupException.class, daemon::startAgain);
         assertEquals(inventory + " has mode rw-rw-rw-, writable by group or others; fix it with: chmod go-w " + inventory, e.getMessage());
         Files.setPosixFilePermissions(inventory, PosixFilePermissions.fromString("rw-------"));
         daemon.startAgain();

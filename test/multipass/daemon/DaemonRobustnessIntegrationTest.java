@@ -214,11 +214,11 @@ class DaemonRobustnessIntegrationTest {
 
     @Test
     void aSecondDaemonDoesNotDisplaceALiveOne() throws Exception {
-        Daemon.StartupException sameData = assertThrows(Daemon.StartupException.class, () -> TestDaemon.start(dir));
+        StartupException sameData = assertThrows(StartupException.class, () -> TestDaemon.start(dir));
         assertEquals("another daemon is already using the data directory " + daemon.dataDir() + "; stop it first", sameData.getMessage());
         Path other = dir.resolve("other");
         Files.createDirectories(other);
-        Daemon.StartupException sameSocket = assertThrows(Daemon.StartupException.class,
+        StartupException sameSocket = assertThrows(StartupException.class,
                 () -> TestDaemon.start(other, daemon.address()));
         assertTrue(sameSocket.getMessage().contains("another daemon is already listening on " + daemon.socket()), sameSocket.getMessage());
         assertStillServing();
@@ -229,7 +229,7 @@ class DaemonRobustnessIntegrationTest {
         Path shared = dir.resolve("shared");
         Files.createDirectories(shared);
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Daemon.StartupException error = assertThrows(Daemon.StartupException.class,
+        StartupException error = assertThrows(StartupException.class,
                 () -> TestDaemon.start(dir.resolve("d2"), new multipass.platform.Address.Unix(shared.resolve("sock"))));
         assertTrue(error.getMessage().startsWith("the socket directory " + shared + " (mode 777) lets other users replace files in it"),
                 error.getMessage());

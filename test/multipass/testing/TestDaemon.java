@@ -2,6 +2,7 @@
 package multipass.testing;
 
 import multipass.daemon.Daemon;
+import multipass.daemon.StartupException;
 import multipass.daemon.DaemonLogging;
 import multipass.daemon.DaemonOptions;
 import multipass.platform.Address;
@@ -37,7 +38,7 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     /** Starts a daemon with its data dir and socket in {@code dir}. */
-    public static TestDaemon start(Path dir) throws Daemon.StartupException {
+    public static TestDaemon start(Path dir) throws StartupException {
         return start(dir, new Address.Unix(dir.resolve("s")));
     }
 
@@ -48,7 +49,7 @@ public final class TestDaemon implements AutoCloseable {
      * keytool; what keytool makes is tested by {@code DaemonIdentityIntegrationTest} and by the
      * tests that start the daemon as a process.
      */
-    public static TestDaemon start(Path dir, Address address) throws Daemon.StartupException {
+    public static TestDaemon start(Path dir, Address address) throws StartupException {
         TestDaemon daemon = new TestDaemon(dir, address);
         if (!Files.isDirectory(daemon.dataDir.resolve("certificates"))) {
             try {
@@ -62,7 +63,7 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     /** (Re)starts the daemon on the same data dir and socket. */
-    public void startAgain() throws Daemon.StartupException {
+    public void startAgain() throws StartupException {
         DaemonLogging.configure(LogLevel.TRACE, LOG_STREAM);
         daemon = Daemon.start(new DaemonOptions(address, dataDir, null, LogLevel.TRACE, rendezvousDir, false, null), Clock.systemUTC());
         Daemon serving = daemon;
