@@ -163,17 +163,17 @@ crash:
 	  TEST_JVM_ARGS="-Dmultipass.crash.kills=$(CRASH_KILLS) $(if $(CRASH_SEED),-Dmultipass.crash.seed=$(CRASH_SEED))" \
 	  TEST_ARGS="--select-class=multipass.system.CrashConsistencySystemTest"
 
-# Generated from the command definitions behind --help (multipass.cli.ManPages, BashCompletion).
+# Generated from the command definitions behind --help (multipass.docgen.ManPages, BashCompletion).
 COMPLETION := $(BUILD)/completion/multipass
 
 docs: $(BUILD)/man.stamp $(COMPLETION)
 
 $(BUILD)/man.stamp: $(BUILD)/classes.stamp
-	$(JAVA) -cp $(CLASSES) multipass.cli.ManPages $(BUILD)/man
+	$(JAVA) -cp $(CLASSES) multipass.docgen.ManPages $(BUILD)/man
 	@touch $@
 
 $(COMPLETION): $(BUILD)/classes.stamp
-	$(JAVA) -cp $(CLASSES) multipass.cli.BashCompletion $@
+	$(JAVA) -cp $(CLASSES) multipass.docgen.BashCompletion $@
 
 # Installation. The launchers find the jar relative to themselves (PREFIX/share/multipass),
 # so only PREFIX and DESTDIR move the tree; the unit's ExecStart names PREFIX/sbin/multipassd.
@@ -185,7 +185,7 @@ SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
 # the service's --admin-group): sudo on Debian and Ubuntu, wheel in the Fedora family.
 ADMIN_GROUP    ?= sudo
 INSTALL        ?= install
-VERSION        := $(shell sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' src/multipass/BuildInfo.java)
+VERSION        := $(shell sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' src/multipass/protocol/BuildInfo.java)
 DEBFILE        := $(BUILD)/multipass-java_$(VERSION)_all.deb
 RPMFILE        := $(BUILD)/multipass-java-$(VERSION)-1.noarch.rpm
 STAGE          := $(DESTDIR)$(PREFIX)

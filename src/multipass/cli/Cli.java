@@ -180,7 +180,7 @@ public final class Cli {
     }
 
     /** Every command's definition, in {@code help} order; also what {@link ManPages} and {@link BashCompletion} render. */
-    List<CommandSpec> specs() {
+    public List<CommandSpec> specs() {
         return commands.stream().map(Command::spec).toList();
     }
 }

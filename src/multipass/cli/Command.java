@@ -2,7 +2,7 @@
 package multipass.cli;
 
 /** One CLI command: its user-facing shape and what it does. */
-interface Command {
+public interface Command {
     /** Name, aliases, help. */
     CommandSpec spec();
 

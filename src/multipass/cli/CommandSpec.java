@@ -8,28 +8,28 @@ import java.util.List;
  * options and arguments. The single source for {@code help}, {@code <cmd> --help} and the
  * option parser. Immutable.
  */
-record CommandSpec(String name, List<String> aliases, String summary, String usage, List<String> description,
-                   List<OptionSpec> options, List<ArgumentSpec> arguments) {
+public record CommandSpec(String name, List<String> aliases, String summary, String usage, List<String> description,
+                          List<OptionSpec> options, List<ArgumentSpec> arguments) {
 
     /** A command option beyond the implicit {@code -h} and {@code -v}. */
-    record OptionSpec(String shortName, String longName, String valueName, String help) {
+    public record OptionSpec(String shortName, String longName, String valueName, String help) {
         /** How the option is shown in help: {@code -f, --format <format>}. */
-        String display() {
+        public String display() {
             String names = (shortName == null ? "" : "-" + shortName + ", ") + "--" + longName;
             return valueName == null ? names : names + " <" + valueName + ">";
         }
 
         /** True for an option that takes a value. */
-        boolean takesValue() {
+        public boolean takesValue() {
             return valueName != null;
         }
     }
 
     /** A positional argument, as shown under "Arguments:". */
-    record ArgumentSpec(String name, String help) {
+    public record ArgumentSpec(String name, String help) {
     }
 
-    CommandSpec {
+    public CommandSpec {
         aliases = List.copyOf(aliases);
         description = List.copyOf(description);
         options = List.copyOf(options);

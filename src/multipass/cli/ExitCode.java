@@ -2,7 +2,7 @@
 package multipass.cli;
 
 /** The CLI's exit codes, as Multipass documents them. */
-enum ExitCode {
+public enum ExitCode {
     OK(0), COMMAND_LINE_ERROR(1), COMMAND_FAILED(2), DAEMON_FAILED(3);
 
     private final int code;
@@ -12,7 +12,7 @@ enum ExitCode {
     }
 
     /** The process exit status. */
-    int code() {
+    public int code() {
         return code;
     }
 }

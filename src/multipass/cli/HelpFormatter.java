@@ -9,10 +9,10 @@ import java.util.List;
  * line, the description, then "Options:" and "Arguments:" in two columns whose second column
  * starts two spaces after the longest name, wrapped to 80 columns.
  */
-final class HelpFormatter {
-    static final String HELP_OPTION = "-h, --help";
-    static final String VERBOSE_OPTION = "-v, --verbose";
-    static final String VERBOSE_HELP = "Increase logging verbosity. Repeat the 'v' in the short option for more detail."
+public final class HelpFormatter {
+    public static final String HELP_OPTION = "-h, --help";
+    public static final String VERBOSE_OPTION = "-v, --verbose";
+    public static final String VERBOSE_HELP = "Increase logging verbosity. Repeat the 'v' in the short option for more detail."
             + " Maximum verbosity is obtained with 4 (or more) v's, i.e. -vvvv.";
     private static final int WIDTH = 80;
 

@@ -15,13 +15,13 @@ import java.util.Map;
  * table fixes its column widths from its first records ({@link TablePrinter}). A column names a
  * record key and its header. Immutable; each {@link RecordPrinter} it makes is for one reply.
  */
-final class RecordFormatter {
+public final class RecordFormatter {
     /** One output column: the record key and the table/CSV header. */
     record Column(String key, String header) {
     }
 
     /** The formats {@code --format} accepts. */
-    static final List<String> FORMATS = List.of("table", "json", "csv", "yaml");
+    public static final List<String> FORMATS = List.of("table", "json", "csv", "yaml");
 
     private final List<Column> columns;
     private final String jsonKey;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.BuildInfo;
+import multipass.protocol.BuildInfo;
 import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 

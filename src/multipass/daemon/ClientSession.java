@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Peer;
 import multipass.protocol.Message;
 import multipass.protocol.MessageCodec;
 import multipass.protocol.ProtocolException;
@@ -10,6 +9,9 @@ import multipass.protocol.ReplyFrames;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
 import multipass.protocol.VersionMismatchException;
+import multipass.serve.Peer;
+import multipass.serve.RequestLog;
+import multipass.serve.RequestRouter;
 import multipass.tls.TlsContexts;
 import multipass.transport.FrameChannel;
 import multipass.transport.TlsChannel;

@@ -1,17 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.AdminPolicy;
 import multipass.auth.AuthLimits;
 import multipass.auth.AuthThrottle;
 import multipass.auth.HashGate;
-import multipass.auth.Peer;
 import multipass.instances.Backend;
 import multipass.instances.Backends;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
 import multipass.platform.TcpSocketOwner;
 import multipass.platform.UserDatabase;
+import multipass.serve.AdminPolicy;
+import multipass.serve.Authentication;
+import multipass.serve.Authorizer;
+import multipass.serve.CommandTable;
+import multipass.serve.DaemonCommands;
+import multipass.serve.Endpoint;
+import multipass.serve.InstanceCommands;
+import multipass.serve.PassphraseSetting;
+import multipass.serve.Peer;
+import multipass.serve.RefusalAudit;
+import multipass.serve.RequestRouter;
+import multipass.serve.Settings;
+import multipass.serve.SettingsCommands;
+import multipass.serve.TrustCommands;
 import multipass.settings.SettingKeys;
 import multipass.tls.DaemonIdentity;
 import multipass.tls.Identity;

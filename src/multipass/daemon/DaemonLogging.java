@@ -2,6 +2,7 @@
 package multipass.daemon;
 
 import multipass.protocol.LogLevel;
+import multipass.serve.RequestLog;
 
 import java.io.PrintStream;
 import java.time.Instant;

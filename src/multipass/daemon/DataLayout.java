@@ -2,6 +2,7 @@
 package multipass.daemon;
 
 import multipass.instances.Backends;
+import multipass.serve.Settings;
 import multipass.tls.DaemonIdentity;
 import multipass.trust.TrustStore;
 

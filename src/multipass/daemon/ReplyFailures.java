@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Peer;
+import multipass.serve.Peer;
+import multipass.util.LogThrottle;
 
 import java.time.Clock;
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Peer;
 import multipass.platform.Address;
 import multipass.platform.TcpSocketOwner;
 import multipass.platform.UserDatabase;
+import multipass.serve.Endpoint;
+import multipass.serve.Peer;
 import multipass.tls.PublishedAuthority;
 
 import java.io.IOException;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Peer;
 import multipass.platform.UserDatabase;
+import multipass.serve.Endpoint;
+import multipass.serve.Peer;
 import multipass.tls.PublishedAuthority;
 import multipass.util.PrivateDirectories;
 

@@ -144,7 +144,7 @@ class AuthenticationFlowIntegrationTest {
     void versionShowsBothSides() {
         CliRunner.Result result = user("admin").run("version");
         assertEquals(0, result.exit(), result.err());
-        assertEquals("multipass  " + multipass.BuildInfo.VERSION + "\nmultipassd " + multipass.BuildInfo.VERSION + "\n", result.out());
+        assertEquals("multipass  " + multipass.protocol.BuildInfo.VERSION + "\nmultipassd " + multipass.protocol.BuildInfo.VERSION + "\n", result.out());
     }
 
     @Test

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.auth.Peer;
+import multipass.serve.Peer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -8,6 +8,7 @@ import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
 import multipass.protocol.VersionMismatchException;
+import multipass.serve.RequestRouter;
 import multipass.testing.DaemonConfig;
 import multipass.testing.Mutator;
 import multipass.testing.ProtocolCorpus;

@@ -2,9 +2,9 @@
 package multipass.testing;
 
 import multipass.daemon.Daemon;
-import multipass.daemon.StartupException;
 import multipass.daemon.DaemonLogging;
 import multipass.daemon.DaemonOptions;
+import multipass.daemon.StartupException;
 import multipass.platform.Address;
 import multipass.protocol.LogLevel;
 

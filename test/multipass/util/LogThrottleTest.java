@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.util;
 
 import multipass.testing.MutableClock;
 import org.junit.jupiter.api.Test;

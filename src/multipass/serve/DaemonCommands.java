@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.BuildInfo;
 import multipass.protocol.Access;
+import multipass.protocol.BuildInfo;
 import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
 
@@ -15,12 +15,12 @@ import java.util.Map;
  * A new command group is one more line here; a new command in a group, one line in its
  * {@code register}.
  */
-final class DaemonCommands {
+public final class DaemonCommands {
     private DaemonCommands() {
     }
 
     /** The table of every daemon command. */
-    static CommandTable table(Authentication authentication, TrustCommands trust, SettingsCommands settings, InstanceCommands instances) {
+    public static CommandTable table(Authentication authentication, TrustCommands trust, SettingsCommands settings, InstanceCommands instances) {
         CommandTable table = new CommandTable();
         table.add(CommandNames.VERSION, Access.TRUSTED, (request, peer, trusted) -> Reply.ok(List.of(Map.of("version", BuildInfo.VERSION))));
         authentication.register(table);

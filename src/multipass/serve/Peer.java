@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.auth;
+package multipass.serve;
 
 import java.util.Objects;
 

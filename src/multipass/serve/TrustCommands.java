@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 import multipass.protocol.Access;
 import multipass.protocol.CommandNames;
 import multipass.protocol.RecordView;
@@ -27,14 +26,14 @@ import java.util.Set;
  * sees and removes every entry; any other trusted user only its own (same certificate, or the
  * same uid). Removal is all-or-nothing across the prefixes given. Thread-safe.
  */
-final class TrustCommands {
+public final class TrustCommands {
     private static final System.Logger LOG = System.getLogger(TrustCommands.class.getName());
     private static final Set<AdmissionMethod> ADMIN_METHODS = Set.of(AdmissionMethod.FIRST_CLIENT, AdmissionMethod.INSTALLER);
 
     private final TrustStore store;
     private final Authorizer authorizer;
 
-    TrustCommands(TrustStore store, Authorizer authorizer) {
+    public TrustCommands(TrustStore store, Authorizer authorizer) {
         this.store = store;
         this.authorizer = authorizer;
     }

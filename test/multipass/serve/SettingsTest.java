@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
 import multipass.settings.SettingKeys;
 import multipass.util.AtomicFile;

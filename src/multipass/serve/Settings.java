@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
 import multipass.settings.IniFile;
 
@@ -14,8 +14,8 @@ import java.util.Map;
  * tune the daemon's protective limits; other lines are kept as they are. Changes replace the
  * file atomically before they take effect in memory. Thread-safe.
  */
-final class Settings {
-    static final String FILE = "multipassd.conf";
+public final class Settings {
+    public static final String FILE = "multipassd.conf";
     private static final String GENERAL = "General";
 
     private final IniFile ini;
@@ -25,7 +25,7 @@ final class Settings {
     }
 
     /** Loads the settings in {@code dataDir} (absent file: nothing set). */
-    static Settings open(Path dataDir) throws IOException {
+    public static Settings open(Path dataDir) throws IOException {
         return new Settings(IniFile.open(dataDir.resolve(FILE)));
     }
 
@@ -41,7 +41,7 @@ final class Settings {
     }
 
     /** The {@code key=value} lines of section {@code [name]}, e.g. {@code Limits}. */
-    Map<String, String> section(String name) {
+    public Map<String, String> section(String name) {
         return ini.section(name);
     }
 }

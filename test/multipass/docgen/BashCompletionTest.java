@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.cli;
+package multipass.docgen;
+
+import multipass.cli.Cli;
+import multipass.cli.CommandSpec;
 
 import org.junit.jupiter.api.Test;
 

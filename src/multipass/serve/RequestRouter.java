@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 import multipass.protocol.Access;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
@@ -20,20 +19,20 @@ import java.util.Optional;
  * handler. An unknown command needs a trusted certificate before it is reported unknown.
  * Passphrases are never logged. Thread-safe.
  */
-final class RequestRouter {
+public final class RequestRouter {
     static final String NOT_AUTHENTICATED = "The user is not authenticated with the Multipass service.\n\n"
             + "Please authenticate before proceeding (e.g. via 'multipass authenticate'). Note that you first need an authenticated user"
             + " to set and provide you with a trusted passphrase (e.g. via 'multipass set local.passphrase').";
     private static final System.Logger LOG = System.getLogger(RequestRouter.class.getName());
 
     /** The frame limit before a client is trusted: 64 KiB. */
-    static final int UNTRUSTED_MAX_FRAME = 64 * 1024;
+    public static final int UNTRUSTED_MAX_FRAME = 64 * 1024;
 
     private final Authorizer authorizer;
     private final RefusalAudit refusals;
     private final CommandTable commands;
 
-    RequestRouter(Authorizer authorizer, RefusalAudit refusals, CommandTable commands) {
+    public RequestRouter(Authorizer authorizer, RefusalAudit refusals, CommandTable commands) {
         this.authorizer = authorizer;
         this.refusals = refusals;
         this.commands = commands;
@@ -45,12 +44,12 @@ final class RequestRouter {
      * for (authenticate, or a first request that makes it the first client) comes near it, and
      * it keeps what a crowd of strangers can make the daemon buffer and decode small.
      */
-    int frameLimit(Peer peer) {
+    public int frameLimit(Peer peer) {
         return authorizer.isTrusted(peer) ? FrameChannel.MAX_FRAME : UNTRUSTED_MAX_FRAME;
     }
 
     /** The reply to {@code request} from {@code peer}; never throws for a client's mistake. */
-    Reply handle(Request request, Peer peer) throws IOException {
+    public Reply handle(Request request, Peer peer) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, "request {0} from {1} (uid {2})", request.command(), peer.userName(), peer.uid());
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0}: {1}, client certificate {2}", request.command(), request,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.auth;
+package multipass.serve;
 
 import multipass.platform.UserDatabase;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.util;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import java.util.Map;
  * of a rate-limited journal. Tracks at most {@link #MAX_TRACKED} keys, then starts afresh.
  * Thread-safe.
  */
-final class LogThrottle {
+public final class LogThrottle {
     /** What {@link #occurrence} returns for an occurrence not to be logged. */
-    static final int NOT_NOW = -1;
+    public static final int NOT_NOW = -1;
     static final Duration INTERVAL = Duration.ofMinutes(1);
     private static final int MAX_TRACKED = 10_000;
 
@@ -24,7 +24,7 @@ final class LogThrottle {
     private final Map<String, Instant> lastLogged = new HashMap<>();
     private final Map<String, Integer> skipped = new HashMap<>();
 
-    LogThrottle(Clock clock) {
+    public LogThrottle(Clock clock) {
         this.clock = clock;
     }
 
@@ -32,7 +32,7 @@ final class LogThrottle {
      * Records one occurrence of {@code key}: {@link #NOT_NOW} when it is not to be logged,
      * otherwise how many occurrences were skipped since the last one logged.
      */
-    synchronized int occurrence(String key) {
+    public synchronized int occurrence(String key) {
         Instant now = clock.instant();
         Instant last = lastLogged.get(key);
         if (last != null && now.isBefore(last.plus(INTERVAL))) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.cli;
+package multipass.docgen;
 
 /**
  * A tiny writer of man(7) roff source, for {@link ManPages}: escapes text so that no user

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 import multipass.instances.Backend;
 import multipass.instances.Instance;
 import multipass.instances.InstanceException;
@@ -28,7 +27,7 @@ import java.util.Set;
  * result into records (the CLI formats them) or an error status. Every change is logged at
  * info level with who asked. Thread-safe (the backend is).
  */
-final class InstanceCommands {
+public final class InstanceCommands {
     private static final System.Logger LOG = System.getLogger(InstanceCommands.class.getName());
     private static final String ALL = "all";
     private static final String PURGE = "purge";
@@ -36,7 +35,7 @@ final class InstanceCommands {
 
     private final Backend backend;
 
-    InstanceCommands(Backend backend) {
+    public InstanceCommands(Backend backend) {
         this.backend = backend;
     }
 

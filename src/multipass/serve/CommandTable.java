@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 import multipass.protocol.Access;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
@@ -19,7 +18,7 @@ import java.util.function.Function;
  * after that the table is only read, so lookups need no lock (it is published to the serving
  * threads through the router's final field).
  */
-final class CommandTable {
+public final class CommandTable {
     /** Serves one request; {@code trusted} is the caller's trust entry, empty for an {@link Access#OPEN} command. */
     @FunctionalInterface
     interface Handler {

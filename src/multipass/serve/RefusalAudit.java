@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 import multipass.trust.TrustEntry;
+import multipass.util.LogThrottle;
 
 import java.time.Clock;
 
@@ -11,12 +11,12 @@ import java.time.Clock;
  * {@link LogThrottle#INTERVAL}, with a count of the refusals not logged since, so a client
  * stuck in a loop cannot flood the log. Thread-safe.
  */
-final class RefusalAudit {
+public final class RefusalAudit {
     private static final System.Logger LOG = System.getLogger(RefusalAudit.class.getName());
 
     private final LogThrottle throttle;
 
-    RefusalAudit(Clock clock) {
+    public RefusalAudit(Clock clock) {
         this.throttle = new LogThrottle(clock);
     }
 

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.cli;
+package multipass.docgen;
 
-import multipass.BuildInfo;
+import multipass.cli.Cli;
+import multipass.cli.Command;
+import multipass.cli.CommandSpec;
+import multipass.cli.ExitCode;
+import multipass.cli.HelpFormatter;
 import multipass.daemon.DaemonMain;
 import multipass.platform.Platform;
+import multipass.protocol.BuildInfo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +28,7 @@ import java.util.regex.Pattern;
  * daemon's own help text, read the way help2man reads one (usage line, description, then the
  * two-column "Options:" list; a layout it does not know fails the build). What help has no
  * room for (files, environment, exit status) is written here. Run by {@code make}:
- * {@code java -cp build/classes multipass.cli.ManPages build/man}.
+ * {@code java -cp build/classes multipass.docgen.ManPages build/man}.
  */
 public final class ManPages {
     static final String CLIENT_PAGE = "multipass.1";
@@ -39,7 +44,7 @@ public final class ManPages {
     /** Writes both pages into the directory given as the only argument. */
     public static void main(String[] args) {
         if (args.length != 1) {
-            System.err.println("usage: java multipass.cli.ManPages <output directory>");
+            System.err.println("usage: java multipass.docgen.ManPages <output directory>");
             System.exit(1);
         }
         Path dir = Path.of(args[0]);

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
 import multipass.auth.AuthThrottle;
 import multipass.auth.HashGate;
 import multipass.auth.PassphraseHash;
-import multipass.auth.Peer;
 import multipass.protocol.Access;
 import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
@@ -23,7 +22,7 @@ import java.time.Duration;
  * (exponential hold-back, lock-out) and the {@link HashGate} (bounded concurrent hashing).
  * The passphrase is wiped after use and never logged. Thread-safe.
  */
-final class Authentication {
+public final class Authentication {
     static final String NO_PASSPHRASE = "Incorrect passphrase. No passphrase is set.\n\n"
             + "To authenticate, first ask an authenticated user to set a passphrase and share it with you, provided they trust you."
             + " To set a passphrase, use the command 'multipass set local.passphrase'."
@@ -33,7 +32,7 @@ final class Authentication {
 
     /** Waits out a hold-back; injectable so tests need not sleep. */
     @FunctionalInterface
-    interface Sleeper {
+    public interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
     }
 
@@ -44,7 +43,7 @@ final class Authentication {
     private final Sleeper sleeper;
     private final int maxCertificatesPerUser;
 
-    Authentication(Authorizer authorizer, Settings settings, AuthThrottle throttle, HashGate hashes, Sleeper sleeper,
+    public Authentication(Authorizer authorizer, Settings settings, AuthThrottle throttle, HashGate hashes, Sleeper sleeper,
                    int maxCertificatesPerUser) {
         this.authorizer = authorizer;
         this.settings = settings;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.AdminPolicy;
-import multipass.auth.Peer;
 import multipass.platform.UserDatabase;
 import multipass.testing.QuickIdentities;
 import multipass.tls.Identity;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 import multipass.protocol.Access;
 import multipass.protocol.CommandNames;
 import multipass.protocol.Reply;
@@ -21,7 +20,7 @@ import java.util.Optional;
  * value to the key's {@link Behaviour}. Who may {@code set} a key is the registry's
  * {@link Setting#whoMaySet()}. Thread-safe (the behaviours are).
  */
-final class SettingsCommands {
+public final class SettingsCommands {
     /** What one daemon-side key does: what {@code get} shows, and how {@code set} stores a checked value. */
     interface Behaviour {
         String shown();
@@ -32,7 +31,7 @@ final class SettingsCommands {
     private final Map<String, Behaviour> behaviours;
 
     /** {@code behaviours}: one per daemon-side registry key, by key. */
-    SettingsCommands(Map<String, Behaviour> behaviours) {
+    public SettingsCommands(Map<String, Behaviour> behaviours) {
         for (Setting setting : SettingKeys.ALL) {
             if ((setting.home() == Setting.Home.DAEMON) != behaviours.containsKey(setting.key())) {
                 throw new IllegalStateException("daemon behaviour of setting " + setting.key() + " is missing or misplaced");

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
 import multipass.auth.HashGate;
 import multipass.auth.PassphraseHash;
-import multipass.auth.Peer;
 import multipass.protocol.Reply;
 import multipass.protocol.Status;
 import multipass.settings.SettingKeys;
@@ -15,14 +14,14 @@ import java.io.IOException;
  * the {@link HashGate}), an empty value clears it, and {@code get} shows only whether one is
  * set, never the hash. The passphrase is wiped after use and never logged. Thread-safe.
  */
-final class PassphraseSetting implements SettingsCommands.Behaviour {
+public final class PassphraseSetting implements SettingsCommands.Behaviour {
     private static final System.Logger LOG = System.getLogger(PassphraseSetting.class.getName());
     private static final String KEY = SettingKeys.PASSPHRASE.key();
 
     private final Settings settings;
     private final HashGate hashes;
 
-    PassphraseSetting(Settings settings, HashGate hashes) {
+    public PassphraseSetting(Settings settings, HashGate hashes) {
         this.settings = settings;
         this.hashes = hashes;
     }

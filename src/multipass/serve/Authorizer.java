@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.AdminPolicy;
-import multipass.auth.Peer;
 import multipass.trust.AdmissionMethod;
 import multipass.trust.TrustEntry;
 import multipass.trust.TrustStore;
@@ -18,7 +16,7 @@ import java.util.Optional;
  * check-and-add is atomic, so of many simultaneous first clients exactly one wins. Every
  * admission re-opens the socket. Thread-safe.
  */
-final class Authorizer {
+public final class Authorizer {
     private static final System.Logger LOG = System.getLogger(Authorizer.class.getName());
 
     private final TrustStore store;
@@ -26,7 +24,7 @@ final class Authorizer {
     private final Endpoint endpoint;
     private final Clock clock;
 
-    Authorizer(TrustStore store, AdminPolicy admins, Endpoint endpoint, Clock clock) {
+    public Authorizer(TrustStore store, AdminPolicy admins, Endpoint endpoint, Clock clock) {
         this.store = store;
         this.admins = admins;
         this.endpoint = endpoint;

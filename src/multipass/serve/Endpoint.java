@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -11,7 +10,7 @@ import java.nio.channels.SocketChannel;
  * {@link SocketChannel}s that the same TLS code drives; they differ in what they know about
  * the peer and in whether first-client acceptance exists. Thread-safe.
  */
-interface Endpoint extends AutoCloseable {
+public interface Endpoint extends AutoCloseable {
     /**
      * Connections the kernel holds for the daemon until it accepts them: they wait there while
      * every handshake slot is taken (the kernel caps it at {@code net.core.somaxconn}).

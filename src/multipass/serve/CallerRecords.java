@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
-import multipass.auth.Peer;
 import multipass.trust.TrustEntry;
 
 import java.util.LinkedHashMap;

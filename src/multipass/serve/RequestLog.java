@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.daemon;
+package multipass.serve;
 
 import multipass.protocol.LogLevel;
 import multipass.protocol.LogLine;
@@ -18,13 +18,13 @@ import java.util.List;
  * handlers call {@link #flush()} at safe points, such as before an authentication hold-back,
  * and the rest go out just before the reply.
  */
-final class RequestLog {
+public final class RequestLog {
     private static final ThreadLocal<RequestLog> CURRENT = new ThreadLocal<>();
     /** A cap so a chatty request cannot build an unbounded reply. */
     private static final int MAX_LINES = 1000;
 
     /** Where flushed lines go: the client's connection. */
-    interface Sink {
+    public interface Sink {
         void send(LogLine line) throws IOException;
     }
 
@@ -39,14 +39,14 @@ final class RequestLog {
     }
 
     /** Starts collecting for the current thread at {@code verbosity} (0-4). */
-    static RequestLog begin(int verbosity, Sink sink) {
+    public static RequestLog begin(int verbosity, Sink sink) {
         RequestLog log = new RequestLog(verbosity, sink);
         CURRENT.set(log);
         return log;
     }
 
     /** Stops collecting and sends what is left. */
-    void end() throws IOException {
+    public void end() throws IOException {
         CURRENT.remove();
         send();
     }
@@ -73,13 +73,13 @@ final class RequestLog {
     }
 
     /** True when the request served on this thread wants lines of {@code level}. */
-    static boolean wants(LogLevel level) {
+    public static boolean wants(LogLevel level) {
         RequestLog log = CURRENT.get();
         return log != null && level.number() <= log.verbosity && log.count < MAX_LINES;
     }
 
     /** Adds a formatted line to the current thread's request, if {@link #wants} it. */
-    static void offer(LogLevel level, String text) {
+    public static void offer(LogLevel level, String text) {
         if (wants(level)) {
             RequestLog log = CURRENT.get();
             log.lines.add(new LogLine(level, text));
