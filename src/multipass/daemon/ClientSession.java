@@ -163,7 +163,7 @@ final class ClientSession implements Runnable {
             LOG.log(System.Logger.Level.ERROR, "internal error serving {0}: {1}", request.command(), e.toString());
             reply = Reply.error(Status.INTERNAL, "internal daemon error: " + e.getMessage());
         } finally {
-            log.end();
+            reporting(request.command(), peer, log::end); // the log lines are the reply's start
         }
         sendReply(frames, request.command(), peer, reply);
     }
@@ -191,13 +191,18 @@ final class ClientSession implements Runnable {
             if (body == null) {
                 return;
             }
-            try {
-                within("did not read what it was sent", () -> frames.sendBody(body));
-            } catch (IOException e) {
-                String abandoned = abandonedBecause;
-                replyFailures.failed(command, peer, abandoned != null ? "the client " + abandoned : e.toString());
-                throw e;
-            }
+            reporting(command, peer, () -> within("did not read what it was sent", () -> frames.sendBody(body)));
+        }
+    }
+
+    /** Runs {@code step}, a part of the reply to {@code command}; a failure is logged as a reply that could not be sent, and thrown. */
+    private void reporting(String command, Peer peer, Step step) throws IOException {
+        try {
+            step.run();
+        } catch (IOException e) {
+            String abandoned = abandonedBecause;
+            replyFailures.failed(command, peer, abandoned != null ? "the client " + abandoned : e.toString());
+            throw e;
         }
     }
 
