@@ -66,6 +66,8 @@ public final class Bench {
         try (Workspace workspace = Workspace.create()) {
             if (options.sections() == Options.Sections.WARM_ONLY) {
                 warmOnly(workspace);
+            } else if (options.sections() == Options.Sections.TCP_HANDSHAKES_ONLY) {
+                new TcpHandshakeSection(jvm, options, workspace).run(table);
             } else if (options.sections() != Options.Sections.SCALE_ONLY) {
                 otherSections(workspace);
             }

@@ -22,14 +22,17 @@ import java.util.List;
  *   --scale-only          run only the scale section (trusted certificates and instances)
  *   --no-scale            run every section but the scale section
  *   --warm-only           run only the warm-client section (client.persist cold and warm)
+ *   --tcp-handshakes-only run only the loopback TCP handshake section (the owner lookup's cost)
+ *   --baseline-jar PATH   with --tcp-handshakes-only: also measure a daemon from this jar (a
+ *                         build without the lookup), in alternation with --jar's
  *   --scale-jvm OPTS      run the scale section again with these daemon JVM options
  *                         (space-separated; may be given several times)
  * </pre>
  */
 record Options(Path jar, Path classes, Path out, Path launcher, List<String> daemonJvm, boolean jvmVariants, boolean quick,
-               Sections sections, List<List<String>> scaleJvm) {
+               Sections sections, List<List<String>> scaleJvm, Path baselineJar) {
     /** Which sections run: all, only the scale section, or all but it. */
-    enum Sections { ALL, SCALE_ONLY, NO_SCALE, WARM_ONLY }
+    enum Sections { ALL, SCALE_ONLY, NO_SCALE, WARM_ONLY, TCP_HANDSHAKES_ONLY }
 
     /** Where the launcher may be: installed by {@code make bench} under build/bench/prefix, or built in place. */
     static final List<Path> LAUNCHER_CANDIDATES = List.of(Path.of("build", "bench", "prefix", "bin", "multipass"),
@@ -45,6 +48,7 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
         boolean quick = false;
         Sections sections = Sections.ALL;
         List<List<String>> scaleJvm = new java.util.ArrayList<>();
+        Path baselineJar = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--jar" -> jar = Path.of(value(args, ++i));
@@ -57,6 +61,8 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
                 case "--scale-only" -> sections = Sections.SCALE_ONLY;
                 case "--no-scale" -> sections = Sections.NO_SCALE;
                 case "--warm-only" -> sections = Sections.WARM_ONLY;
+                case "--tcp-handshakes-only" -> sections = Sections.TCP_HANDSHAKES_ONLY;
+                case "--baseline-jar" -> baselineJar = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--scale-jvm" -> scaleJvm.add(words(value(args, ++i)));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see bench/multipass/bench/Options.java");
             }
@@ -65,7 +71,7 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
             launcher = LAUNCHER_CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElse(null);
         }
         return new Options(jar.toAbsolutePath(), classes.toAbsolutePath(), out, launcher == null ? null : launcher.toAbsolutePath(),
-                daemonJvm, variants, quick, sections, List.copyOf(scaleJvm));
+                daemonJvm, variants, quick, sections, List.copyOf(scaleJvm), baselineJar);
     }
 
     private static List<String> words(String text) {
