@@ -51,21 +51,26 @@ final class DaemonDial {
      * daemon's CA is looked up in {@code rendezvousDirs}.
      */
     static DaemonConnection open(Address address, Path identityDir, List<Path> rendezvousDirs) throws ClientFailure {
-        SocketChannel channel = address instanceof Address.Unix ? connectUnix(((Address.Unix) address).path(), address) : connectTcp(address);
+        SocketChannel channel = connect(address);
         FutureTask<Identity> identity = new FutureTask<>(() -> ClientIdentity.loadOrCreate(identityDir));
+        if (ClientIdentity.exists(identityDir)) {
+            // The key is loaded while the TLS handshake gets going.
+            Thread loader = new Thread(identity, "identity-loader");
+            loader.setDaemon(true);
+            loader.start();
+        } else {
+            // Made with keytool the first time: seconds, on a busy machine longer than the daemon
+            // gives a handshake, so not while connected. The first connection only reported at
+            // once a socket this user may not open.
+            closeQuietly(channel);
+            identity.run();
+            identityOrFailure(identity);
+            channel = connect(address);
+        }
         try {
             List<X509Certificate> ca = address instanceof Address.Unix
                     ? List.of(readAuthority(((Address.Unix) address).path()))
                     : readTcpAuthorities((Address.Tcp) address, rendezvousDirs);
-            if (ClientIdentity.exists(identityDir)) {
-                // The key is loaded while the TLS handshake gets going.
-                Thread loader = new Thread(identity, "identity-loader");
-                loader.setDaemon(true);
-                loader.start();
-            } else {
-                // Made with keytool the first time: seconds, longer than the daemon gives a handshake.
-                identity.run();
-            }
             TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> loaded(identity), ca).newEngine());
             tls.handshake();
             try {
@@ -93,6 +98,10 @@ final class DaemonDial {
             closeQuietly(channel);
             throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
         }
+    }
+
+    private static SocketChannel connect(Address address) throws ClientFailure {
+        return address instanceof Address.Unix ? connectUnix(((Address.Unix) address).path(), address) : connectTcp(address);
     }
 
     /** The loaded identity, or null when loading failed (then no certificate is offered). */
