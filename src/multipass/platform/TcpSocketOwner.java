@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -36,7 +35,8 @@ import java.util.OptionalLong;
  * <p>Why the answer can be believed, for loopback only: only the kernel writes these tables;
  * both ends of a loopback connection are sockets of this host (of this network namespace,
  * the one whose tables we read); and while the connection is open no other socket can hold
- * the same address and port pair, so exactly one ESTABLISHED entry matches. The uid is that
+ * the same address and port pair, so exactly one ESTABLISHED entry matches (the scan stops at
+ * it). The uid is that
  * of the process that created the client's socket. The lookup must therefore run while the
  * connection is open (the daemon does it right after {@code accept}): after a close, the
  * entry is gone or in TIME_WAIT, whose uid the kernel reports as 0, and is not used. A
@@ -88,27 +88,86 @@ public final class TcpSocketOwner {
         return OptionalLong.empty();
     }
 
-    /** Scans one table (header line first) for the client's ESTABLISHED entry; empty when none or more than one. */
+    /**
+     * Scans one table (header line first) for the client's ESTABLISHED entry. The kernel lets
+     * only one open socket hold a pair of ends, so the first match is the one; the scan stops
+     * there. Lines are matched as text against the two ends as the kernel would print them
+     * (no parsing or allocation per line beyond reading it): a table can hold thousands of
+     * sockets, TIME_WAIT ones of recent connections included, and this runs per connection.
+     */
     static OptionalLong find(BufferedReader table, ByteOrder order, InetSocketAddress client, InetSocketAddress daemon) throws IOException {
+        Printed local = Printed.of(client, order);
+        Printed remote = Printed.of(daemon, order);
         table.readLine(); // the column headings
-        long found = -1;
-        int matches = 0;
         String line;
         while ((line = table.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
+            int localAt = column(line, 1);
+            int remoteAt = column(line, localAt);
+            int stateAt = column(line, remoteAt);
+            if (stateAt < 0) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                throw new IllegalArgumentException("expected the slot, the two ends and the state: '" + line + "'");
             }
-            Entry entry = Entry.parse(line, order);
-            if (entry.state() == ESTABLISHED && same(entry.local(), client) && same(entry.remote(), daemon)) {
-                found = entry.uid();
-                matches++;
+            if (local.matches(line, localAt) && remote.matches(line, remoteAt) && line.startsWith("01 ", stateAt)) {
+                return OptionalLong.of(Entry.parse(line, order).uid());
             }
         }
-        return matches == 1 ? OptionalLong.of(found) : OptionalLong.empty();
+        return OptionalLong.empty();
     }
 
-    private static boolean same(InetSocketAddress a, InetSocketAddress b) {
-        return a.getPort() == b.getPort() && Arrays.equals(a.getAddress().getAddress(), b.getAddress().getAddress());
+    /** Where the column after the one starting at {@code from} starts (the first call skips the slot); -1 when there is none. */
+    private static int column(String line, int from) {
+        if (from < 0) {
+            return -1;
+        }
+        int i = from == 1 ? 0 : from;
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        while (i < line.length() && line.charAt(i) != ' ') {
+            i++;
+        }
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i < line.length() ? i : -1;
+    }
+
+    /** One end as the kernel prints it: 8 hex digits (IPv4 table, when IPv4) or 32 (IPv6 table), a colon, 4 hex digits. */
+    private record Printed(String v4, String v6) {
+        static Printed of(InetSocketAddress end, ByteOrder order) {
+            byte[] address = end.getAddress().getAddress();
+            String port = String.format(Locale.ROOT, ":%04X", end.getPort());
+            byte[] v6 = address;
+            if (address.length == 4) {
+                v6 = new byte[16];
+                v6[10] = (byte) 0xff;
+                v6[11] = (byte) 0xff;
+                System.arraycopy(address, 0, v6, 12, 4);
+            }
+            return new Printed(address.length == 4 ? words(address, order) + port : null, words(v6, order) + port);
+        }
+
+        private static String words(byte[] bytes, ByteOrder order) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order);
+            StringBuilder text = new StringBuilder();
+            while (buffer.hasRemaining()) {
+                text.append(String.format(Locale.ROOT, "%08X", buffer.getInt()));
+            }
+            return text.toString();
+        }
+
+        /** True when the column at {@code at} of {@code line} is this end (then followed by a space). */
+        boolean matches(String line, int at) {
+            return is(line, at, v6) || (v4 != null && is(line, at, v4));
+        }
+
+        private static boolean is(String line, int at, String printed) {
+            int end = at + printed.length();
+            return line.regionMatches(true, at, printed, 0, printed.length()) && end < line.length() && line.charAt(end) == ' ';
+        }
     }
 
     /** One socket of a table: its two ends, TCP state and owner. */

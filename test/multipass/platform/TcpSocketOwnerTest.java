@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link TcpSocketOwner} on sample table text as Linux prints it: the client's end is found
  * (never the daemon's accepted socket, owned by the daemon), IPv4-mapped IPv6 entries match
  * IPv4 addresses, each 32-bit word is read in the given byte order, only ESTABLISHED entries
- * count (TIME_WAIT reports uid 0), an ambiguous match gives nothing, a non-loopback peer is not
+ * count (TIME_WAIT reports uid 0), the scan stops at the match, a non-loopback peer is not
  * looked up, and a line the parser does not know is an error naming the table.
  */
 class TcpSocketOwnerTest {
@@ -102,11 +102,16 @@ class TcpSocketOwnerTest {
     }
 
     @Test
-    void noMatchOrMoreThanOneMatchGivesNothing() throws IOException {
+    void noMatchGivesNothingAndTheScanStopsAtTheMatch() throws IOException {
         assertEquals(OptionalLong.empty(), find(V4_TABLE, ByteOrder.LITTLE_ENDIAN, new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), DAEMON));
         assertEquals(OptionalLong.empty(), find(V4_HEADER, ByteOrder.LITTLE_ENDIAN, CLIENT, DAEMON));
-        String twice = V4_TABLE + "   4: 0100007F:D2A4 0100007F:C383 01 00000000:00000000 00:00000000 00000000  1002        0 1702 1 0 20 4 30 10 -1\n";
-        assertEquals(OptionalLong.empty(), find(twice, ByteOrder.LITTLE_ENDIAN, CLIENT, DAEMON));
+        // The kernel holds one open socket per pair of ends; what follows the match is not read (here it would not parse).
+        assertEquals(OptionalLong.of(1001), find(V4_TABLE + "   4: garbage\n", ByteOrder.LITTLE_ENDIAN, CLIENT, DAEMON));
+        // Lower-case hex (not what Linux prints) matches too, and a longer port is not a prefix match.
+        assertEquals(OptionalLong.of(1001), find(V4_HEADER + V4_TABLE.lines().skip(3).findFirst().orElseThrow().toLowerCase(java.util.Locale.ROOT)
+                + "\n", ByteOrder.LITTLE_ENDIAN, CLIENT, DAEMON));
+        assertEquals(OptionalLong.empty(), find(V4_HEADER + "   0: 0100007F:D2A40 0100007F:C383 01 00000000:00000000 00:00000000 00000000  1001 0 1 1\n",
+                ByteOrder.LITTLE_ENDIAN, CLIENT, DAEMON));
     }
 
     @Test
