@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The guessing flood, in TCP mode: there the daemon throttles by certificate, so several
- * attacker identities really are several sources (on a Unix socket it throttles by uid, and
- * every bench client has the bench's uid). Each round runs on a freshly started daemon (the
+ * The guessing flood, in TCP mode. On Linux the daemon now learns the local user of a loopback
+ * TCP connection and throttles by uid there as on a Unix socket, so the attacker identities,
+ * all the bench's uid, count as one source (before issue 13 TCP throttled by certificate and
+ * they were several; docs/performance.md). Each round runs on a freshly started daemon (the
  * throttle's memory is per process), warmed up first, with the same data dir as the Unix
  * daemon, so the bench's CLI identity is trusted and the passphrase is set.
  */
