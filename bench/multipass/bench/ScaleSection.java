@@ -63,16 +63,22 @@ final class ScaleSection {
             List<Point> points = new ArrayList<>();
             for (int[] point : POINTS) {
                 System.out.printf("bench: scale, %s, %,d certificates, %,d instances%n", label, point[0], point[1]);
-                Point result = measure(jvmOptions, point[0], point[1]);
-                points.add(result);
-                result.row(table);
+                try {
+                    Point result = measure(jvmOptions, point[0], point[1]);
+                    points.add(result);
+                    result.row(table);
+                } catch (IOException e) {
+                    // e.g. a daemon that cannot load its store in the heap it was given: a figure of its own
+                    table.row(String.format("%,d", point[0]), String.format("%,d", point[1]), "failed");
+                    table.note(String.format("%,d certs, %,d instances: %s", point[0], point[1], e.getMessage().lines().findFirst().orElse("")));
+                }
             }
             notes(table, points);
         }
     }
 
     private Point measure(List<String> jvmOptions, int certs, int instances) throws IOException, InterruptedException {
-        Path dir = workspace.root().resolve("scale-" + certs + "-" + instances);
+        Path dir = workspace.root().resolve("scale-" + serial++ + "-" + certs + "-" + instances); // a fresh dir for each run of a point
         CurrentUser me = CurrentUser.get();
         data.write(dir, certs, instances, PASSPHRASE, me.name(), me.uid());
         Path socket = workspace.root().resolve("sc");
@@ -123,14 +129,14 @@ final class ScaleSection {
     }
 
     private static void notes(Table table, List<Point> points) {
-        Point base = points.get(0);
+        Point base = points.isEmpty() || points.get(0).certs != 0 || points.get(0).instances != 0 ? null : points.get(0);
         for (Point p : points) {
-            if (p != base && (p.certs == 100_000 || p.instances == 10_000)) {
+            if (base != null && p != base && (p.certs == 100_000 || p.instances == 10_000)) {
                 table.note(String.format("%,d certs, %,d instances: start-up %.2fx the empty daemon's; launch %s", p.certs, p.instances,
                         p.startMs / base.startMs, ratio(p.launch, base.launch)));
             }
         }
-        table.note("start-up: fork to ready line (JVM start included), median of " + "the starts; auth: a new identity, connect +");
+        table.note("start-up: fork to ready line (JVM start included), median of the starts; auth: a new identity, connect +");
         table.note("handshake + authenticate (one PBKDF2 check included); trust list, launch, list: one request on a warm connection.");
         table.note("failed: no reply (e.g. larger than one frame before replies were streamed). Each point is a fresh data dir.");
     }
