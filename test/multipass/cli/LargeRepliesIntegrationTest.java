@@ -4,6 +4,7 @@ package multipass.cli;
 import multipass.testing.CertificateBuilder;
 import multipass.testing.QuickIdentities;
 import multipass.testing.TestDaemon;
+import multipass.tls.ClientIdentity;
 import multipass.util.Pem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +52,7 @@ class LargeRepliesIntegrationTest {
         Path data = dir.resolve("data");
         QuickIdentities.seedDaemon(data); // no keytool for the daemon's certificates
         writeInventory(data.resolve("instances.txt"));
+        writeClientIdentity(); // no keytool for the CLI's either
         daemon = TestDaemon.start(dir);
         CliRunner.Result first = new CliRunner(daemon.address(), identity()).run("version");
         assertEquals(0, first.exit(), first.err()); // now the first client: an administrator who sees every entry
@@ -123,6 +125,22 @@ class LargeRepliesIntegrationTest {
     /** Where the CLI keeps its identity with that {@code HOME}. */
     private static Path identity() {
         return home().resolve(".local/share/multipass-client-certificate");
+    }
+
+    /** A client identity in the CLI's files, as {@code ClientIdentity} would have stored it. */
+    private static void writeClientIdentity() throws IOException {
+        multipass.tls.Identity identity = QuickIdentities.client("large-replies");
+        Path identityDir = Files.createDirectories(identity(),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path key = identityDir.resolve(ClientIdentity.KEY_FILE);
+        Files.writeString(key, Pem.encode(Pem.PRIVATE_KEY, identity.key().getEncoded()), StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try {
+            Files.writeString(identityDir.resolve(ClientIdentity.CERT_FILE), Pem.encode(Pem.CERTIFICATE, identity.certificate().getEncoded()),
+                    StandardCharsets.US_ASCII);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException(e);
+        }
     }
 
     private static long count(Path file, Predicate<String> matching) throws IOException {
