@@ -72,7 +72,8 @@ class CrashConsistencySystemTest {
         data = dir.resolve("data");
         QuickIdentities.seedDaemon(data);
         // Passphrases change under the authenticating client's feet: wrong ones must cost no hold-back.
-        DaemonConfig.writeLimits(data, "auth_initial_delay_seconds=0", "auth_max_delay_seconds=0", "auth_max_failures=1000000");
+        DaemonConfig.writeLimits(data, "auth_initial_delay_seconds=0", "auth_max_delay_seconds=0", "auth_max_failures=1000000",
+                "max_certificates_per_user=1000000"); // every authenticate admits, however many kills
         address = new Address.Unix(dir.resolve("s"));
         caFile = PublishedAuthority.forSocket(dir.resolve("s"));
         AcknowledgedOperations acknowledged = new AcknowledgedOperations("first-" + ThreadLocalRandom.current().nextLong());
