@@ -31,7 +31,6 @@ import multipass.tls.IdentityException;
 import multipass.tls.TlsContexts;
 import multipass.trust.TrustStore;
 import multipass.util.FileLockHandle;
-import multipass.util.LimitValues;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -47,7 +46,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.stream.Stream;
 
 /**
  * The running daemon: owns the endpoint, the TLS identity, the trust store, the settings and
@@ -128,7 +126,7 @@ public final class Daemon implements AutoCloseable {
             Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve(DataLayout.IDENTITY_DIR), clock.instant());
             UserDatabase users = UserDatabase.system();
             String adminGroup = adminGroup(options.adminGroup(), users);
-            Limits limits = limits(settings);
+            DaemonLimits limits = DaemonLimits.read(settings);
             AuthLimits authLimits = limits.auth();
             Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
             AdminPolicy admins = new AdminPolicy(users, adminGroup, CurrentUser.get().uid());
@@ -159,21 +157,6 @@ public final class Daemon implements AutoCloseable {
             lock.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot release the data directory lock: {0}", e.getMessage());
-        }
-    }
-
-    /** The limits set in the {@code [Limits]} section of the settings. */
-    private record Limits(AuthLimits auth, ConnectionLimits connections) {
-    }
-
-    /** The limits of {@code [Limits]}, every key known and every value valid, or a startup failure that names the bad line. */
-    private static Limits limits(Settings settings) throws StartupException {
-        Map<String, String> section = settings.section("Limits");
-        try {
-            LimitValues.requireKnown(section, Stream.concat(AuthLimits.KEYS.stream(), ConnectionLimits.KEYS.stream()).toList());
-            return new Limits(AuthLimits.fromSettings(section), ConnectionLimits.fromSettings(section));
-        } catch (LimitValues.InvalidLimitException e) {
-            throw new StartupException("invalid [Limits] in " + Settings.FILE + ": " + e.getMessage(), e);
         }
     }
 
