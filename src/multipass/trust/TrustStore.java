@@ -60,7 +60,8 @@ public final class TrustStore implements Closeable {
     /**
      * Opens (or starts empty) the store in {@code dataDir}: the main file, then the journal's
      * changes on top. A corrupt file is an error, never silently dropped. Reading writes nothing,
-     * so a store may be opened to look at while the daemon runs.
+     * so a store may be opened to look at while the daemon runs
+     * (but not closed: {@link #close} compacts, which only the daemon's own store may do).
      */
     public static TrustStore open(Path dataDir) throws IOException, TrustStoreException {
         Path file = dataDir.resolve(RELATIVE_PATH);

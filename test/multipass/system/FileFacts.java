@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.system;
 
+import multipass.trust.TrustEntry;
+import multipass.trust.TrustStore;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,6 +85,38 @@ final class FileFacts {
                 Files.delete(path);
             }
         }
+    }
+
+    /**
+     * The certificates the daemon trusts in {@code dataDir}, read as the daemon reads them: the
+     * main PEM file and, on top, the journal of changes not yet compacted into it (a running
+     * daemon appends there; reading writes nothing).
+     */
+    static List<byte[]> trustedCertificates(Path dataDir) throws IOException {
+        return trustEntries(dataDir).stream().map(TrustEntry::der).toList();
+    }
+
+    /**
+     * The trust store's entries in {@code dataDir} (main file plus journal), with their metadata.
+     * The store is opened to look at and never closed: closing compacts it, which would delete
+     * the journal under a running daemon.
+     */
+    static List<TrustEntry> trustEntries(Path dataDir) throws IOException {
+        try {
+            return TrustStore.open(dataDir).entries();
+        } catch (TrustStore.TrustStoreException e) {
+            throw new IOException("the trust store in " + dataDir + " does not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes of the trust store's main file and of its journal (empty when absent), to tell whether anything changed. */
+    static List<String> trustStoreFiles(Path dataDir) throws IOException {
+        List<String> contents = new ArrayList<>();
+        for (Path relative : List.of(TrustStore.RELATIVE_PATH, TrustStore.JOURNAL_RELATIVE_PATH)) {
+            Path file = dataDir.resolve(relative);
+            contents.add(Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Base64.getEncoder().encodeToString(Files.readAllBytes(file)) : "");
+        }
+        return contents;
     }
 
     /** The DER bytes of every PEM certificate in {@code file}, in order; none when it does not exist. */

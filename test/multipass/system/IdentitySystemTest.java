@@ -2,6 +2,7 @@
 package multipass.system;
 
 import multipass.auth.PassphraseHash;
+import multipass.trust.AdmissionMethod;
 import multipass.system.ThrowAwayUsers.User;
 
 import org.junit.jupiter.api.AfterAll;
@@ -170,8 +171,8 @@ class IdentitySystemTest {
         assertEquals(1, rows.size(), "alice sees her entry: " + rows);
         assertEquals(List.of(alice.name(), Long.toString(alice.uid()), "passphrase"),
                 List.of(rows.get(0).get("user"), rows.get(0).get("uid"), rows.get(0).get("method")), "alice's row over TCP: " + rows);
-        assertTrue(Files.readString(data.resolve("authenticated-certs/multipass_client_certs.pem"))
-                .contains("user=" + alice.name() + " uid=" + alice.uid() + " method=passphrase"), "the store's metadata line");
+        assertTrue(FileFacts.trustEntries(data).stream().anyMatch(entry -> entry.user().equals(alice.name())
+                && entry.uid() == alice.uid() && entry.method() == AdmissionMethod.PASSPHRASE), "the store's metadata: " + FileFacts.trustEntries(data));
         Outcome status = sandbox.client(alice, tcpAddress, "trust", "status");
         assertEquals(0, status.exitCode(), status.toString());
         assertTrue(status.stdout().startsWith("User:        " + alice.name() + " (uid " + alice.uid() + ")\n")

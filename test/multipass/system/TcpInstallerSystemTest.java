@@ -137,13 +137,13 @@ class TcpInstallerSystemTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     @DisplayName("4. re-running `daemon --install` on a store with an entry changes nothing and says so")
     void reinstallChangesNothing() throws IOException, InterruptedException {
-        byte[] before = Files.readAllBytes(dataA.resolve(STORE));
+        List<String> before = FileFacts.trustStoreFiles(dataA);
         for (Outcome again : List.of(
                 sandbox.runAsRoot(Map.of("SUDO_USER", alice.name()), "daemon", "--install", "--data-dir", dataA.toString()),
                 sandbox.runAsRoot(Map.of(), "daemon", "--install", "--user", mallory.name(), "--data-dir", dataA.toString()))) {
             assertEquals(0, again.exitCode(), "re-running `daemon --install` is not an error" + again);
             assertTrue(again.stdout().contains("nothing changed"), "re-running `daemon --install` says that nothing changed" + again);
-            assertArrayEquals(before, Files.readAllBytes(dataA.resolve(STORE)), "re-running `daemon --install` leaves the store as it was" + again);
+            assertEquals(before, FileFacts.trustStoreFiles(dataA), "re-running `daemon --install` leaves the store as it was" + again);
         }
         assertFalse(Files.exists(mallory.home().resolve(".local"), LinkOption.NOFOLLOW_LINKS),
                 "no identity was made for mallory, who was not enrolled: " + mallory.home().resolve(".local"));
@@ -155,7 +155,7 @@ class TcpInstallerSystemTest {
     @DisplayName("5. `daemon --install --user <unknown name>` fails (non-zero, clear message) and leaves the store untouched")
     void installForAnUnknownUserFails() throws IOException, InterruptedException {
         String nobody = "mpt-" + ThrowAwayUsers.randomText(8); // never created
-        byte[] before = Files.readAllBytes(dataA.resolve(STORE));
+        List<String> before = FileFacts.trustStoreFiles(dataA);
         Path fresh = sandbox.rootOnly.resolve("data-unknown-user");
         for (Path dataDir : List.of(dataA, fresh)) {
             Outcome install = sandbox.runAsRoot(Map.of(), "daemon", "--install", "--user", nobody, "--data-dir", dataDir.toString());
@@ -163,7 +163,7 @@ class TcpInstallerSystemTest {
             assertTrue(install.stderr().contains("'" + nobody + "'") && install.stderr().contains("no such user"),
                     "the message names the unknown user and says there is no such user" + install);
         }
-        assertArrayEquals(before, Files.readAllBytes(dataA.resolve(STORE)), "the existing store is untouched");
+        assertEquals(before, FileFacts.trustStoreFiles(dataA), "the existing store is untouched");
         assertFalse(Files.exists(fresh.resolve(STORE), LinkOption.NOFOLLOW_LINKS), "no store was created in the fresh data dir " + fresh);
     }
 
@@ -178,7 +178,7 @@ class TcpInstallerSystemTest {
         sandbox.runAsRoot(Map.of("MULTIPASS_SERVER_ADDRESS", daemon.address()), "list")
                 .expect(2, "", Texts.notAuthenticated("list", "root", 0, sandbox.rootHome.resolve(
                         ".local/share/multipass-client-certificate/multipass_cert.pem"), ""), "root's `list` as the very first client over TCP");
-        assertEquals(List.of(), FileFacts.certificates(empty.resolve(STORE)), "nobody was admitted into the empty store");
+        assertEquals(List.of(), FileFacts.trustedCertificates(empty), "nobody was admitted into the empty store");
         int code = daemon.stop(RootSandbox.PROCESS_TIMEOUT);
         assertTrue(code == 0 || code == 128 + 15, "the daemon stops cleanly on SIGTERM (exit 0, or 143 from the JVM), exit " + code
                 + "; its log:\n" + daemon.log());
@@ -295,7 +295,7 @@ class TcpInstallerSystemTest {
 
     /** The store in {@code dataDir} holds exactly {@code user}'s certificate. */
     private static void assertStoreHolds(Path dataDir, User user) throws IOException {
-        List<byte[]> stored = FileFacts.certificates(dataDir.resolve(STORE));
+        List<byte[]> stored = FileFacts.trustedCertificates(dataDir);
         byte[] theirs = FileFacts.certificates(certificate(user)).get(0);
         assertEquals(1, stored.size(), "the trust store in " + dataDir + " holds one certificate");
         assertTrue(Arrays.equals(theirs, stored.get(0)), "the trust store in " + dataDir + " holds " + user + "'s certificate");

@@ -185,12 +185,12 @@ class TrustManagementSystemTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     @DisplayName("7. an ordinary user cannot remove the admin's entry (PERMISSION_DENIED, exit 2); the store is unchanged")
     void ordinaryUserCannotRemoveTheAdmin() throws IOException, InterruptedException {
-        byte[] before = Files.readAllBytes(dataDir.resolve(STORE));
+        List<String> before = FileFacts.trustStoreFiles(dataDir);
         String prefix = fingerprint(admin).substring(0, 12);
         sandbox.client(alice, address, "trust", "remove", prefix).expect(2, "",
                 "trust failed: the certificate '" + prefix + "' is not yours; only an administrator can remove it\n",
                 "alice's `trust remove <the admin's fingerprint prefix>`");
-        assertArrayEquals(before, Files.readAllBytes(dataDir.resolve(STORE)), "the trust store is unchanged");
+        assertEquals(before, FileFacts.trustStoreFiles(dataDir), "the trust store (main file and journal) is unchanged");
         sandbox.client(admin, address, "list").expect(0, NO_INSTANCES, "", "the admin's `list` (still trusted)");
     }
 
@@ -372,7 +372,7 @@ class TrustManagementSystemTest {
     }
 
     private List<String> storedFingerprints() throws IOException {
-        return FileFacts.certificates(dataDir.resolve(STORE)).stream().map(FileFacts::fingerprint).toList();
+        return FileFacts.trustedCertificates(dataDir).stream().map(FileFacts::fingerprint).toList();
     }
 
     /** The row {@code trust list} should show for {@code user}, without its admission time. */

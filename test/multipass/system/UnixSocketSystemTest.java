@@ -413,8 +413,8 @@ class UnixSocketSystemTest {
         return dataDir.resolve("authenticated-certs").resolve("multipass_client_certs.pem");
     }
 
-    /** How many certificates the trust store file holds (0 when it does not exist yet). */
+    /** How many certificates the trust store holds, main file and journal (0 when it does not exist yet). */
     private int trustedCertificates() throws IOException {
-        return FileFacts.certificates(trustStore()).size();
+        return FileFacts.trustedCertificates(dataDir).size();
     }
 }
