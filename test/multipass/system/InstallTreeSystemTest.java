@@ -183,10 +183,10 @@ class InstallTreeSystemTest {
         Map<String, List<String>> cases = new TreeMap<>(Map.of(
                 "multipass au", List.of("authenticate", "auth"),
                 "multipass -v li", List.of("list"),
-                "multipass get ", List.of("local.passphrase"),
+                "multipass get ", List.of("client.persist", "local.passphrase"),
                 "multipass set local", List.of("local.passphrase="),
                 "multipass list --format j", List.of("json"),
-                "multipass trust ", List.of("list", "remove"),
+                "multipass trust ", List.of("status", "list", "remove"),
                 "multipass help ver", List.of("version"),
                 "multipass version --h", List.of("--help")));
         for (Map.Entry<String, List<String>> entry : cases.entrySet()) {

@@ -43,6 +43,11 @@ record ProcessCensus(int threads, Map<String, Integer> threadNames, List<String>
                     names.merge(Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip(), 1, Integer::sum);
                 } catch (NoSuchFileException e) {
                     continue; // the thread ended while we looked
+                } catch (IOException e) {
+                    if (Files.exists(task)) {
+                        throw e;
+                    }
+                    // the thread ended between the listing and the read: the kernel says ESRCH, "No such process"
                 }
             }
         }
