@@ -2,7 +2,7 @@
 #
 #   make              build build/multipass.jar (same as ./build.sh)
 #   make check        the fast tier: the unit tests only (no daemon, no keytool, no JVM started,
-#                     no OS user), about a minute; the last line printed is "N passed, N failed"
+#                     no OS user), 1-2 minutes at most; the last line printed is "N passed, N failed"
 #   make test         build, compile test/ and run all of it (unit, integration and system tests)
 #                     with the JUnit console launcher; the last line printed is "N passed, N failed"
 #
