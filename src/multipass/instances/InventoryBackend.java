@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.instances;
 
+import multipass.util.Compaction;
+
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -45,7 +46,6 @@ public final class InventoryBackend implements Backend, Closeable {
     /** The journal's name in the data dir. */
     public static final String JOURNAL = InventoryJournal.NAME;
 
-    private static final System.Logger LOG = System.getLogger(InventoryBackend.class.getName());
 
     private final Path file;
     private final Clock clock;
@@ -56,15 +56,15 @@ public final class InventoryBackend implements Backend, Closeable {
     /** Each name in lower case to the name, as host names compare; guarded like {@link #instances}. */
     private final Map<String, String> lowerCase = new HashMap<>();
     private final ReentrantReadWriteLock published = new ReentrantReadWriteLock();
-    /** The file's size when last read or written; guarded by this. */
-    private long fileBytes;
+    /** Folds the journal into the file; guarded by this. */
+    private final Compaction compaction;
 
-    private InventoryBackend(Path file, Clock clock, InventoryJournal journal, TreeMap<String, Instance> instances, long fileBytes) {
+    private InventoryBackend(Path file, Clock clock, InventoryJournal journal, TreeMap<String, Instance> instances) throws IOException {
         this.file = file;
         this.clock = clock;
         this.journal = journal;
         this.instances = instances;
-        this.fileBytes = fileBytes;
+        this.compaction = new Compaction("the inventory", file, journal.log(), () -> InventoryFile.write(file, instances.values()));
         instances.keySet().forEach(name -> lowerCase.put(lower(name), name));
     }
 
@@ -72,9 +72,8 @@ public final class InventoryBackend implements Backend, Closeable {
     public static InventoryBackend open(Path dataDir, Clock clock) throws IOException {
         Path file = dataDir.resolve(InventoryFile.NAME);
         TreeMap<String, Instance> instances = new TreeMap<>(InventoryFile.read(file));
-        long fileBytes = Files.exists(file) ? Files.size(file) : 0;
         InventoryJournal journal = InventoryJournal.replay(dataDir.resolve(InventoryJournal.NAME), instances);
-        return new InventoryBackend(file, clock, journal, instances, fileBytes);
+        return new InventoryBackend(file, clock, journal, instances);
     }
 
     @Override
@@ -144,11 +143,7 @@ public final class InventoryBackend implements Backend, Closeable {
 
     /** Writes the whole inventory to {@code instances.txt} and deletes the journal, if the journal holds any change. */
     public synchronized void compact() throws IOException {
-        if (journal.hasChanges()) {
-            InventoryFile.write(file, instances.values());
-            fileBytes = Files.size(file);
-            journal.delete();
-        }
+        compaction.now();
     }
 
     /** Compacts, so that {@code instances.txt} is complete once the daemon has stopped. */
@@ -168,7 +163,7 @@ public final class InventoryBackend implements Backend, Closeable {
             instances.put(i.name(), i);
             lowerCase.put(lower(i.name()), i.name());
         }));
-        compactIfDue();
+        compaction.ifDue();
     }
 
     /** Persists then publishes the removal of {@code doomed}. Called with the lock held. */
@@ -179,7 +174,7 @@ public final class InventoryBackend implements Backend, Closeable {
                 instances.remove(i.name());
                 lowerCase.remove(lower(i.name()));
             }));
-            compactIfDue();
+            compaction.ifDue();
         }
         return doomed;
     }
@@ -199,19 +194,6 @@ public final class InventoryBackend implements Backend, Closeable {
             return reader.get();
         } finally {
             published.readLock().unlock();
-        }
-    }
-
-    /** Rewrites the file once the journal is larger than half of it; a failure is logged (the journal has every change). */
-    private void compactIfDue() {
-        if (journal.size() <= fileBytes / 2) {
-            return;
-        }
-        try {
-            compact();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not rewrite the inventory " + file + " (its journal keeps every change;"
-                    + " the rewrite is retried at the next change): " + e.getMessage());
         }
     }
 

@@ -58,16 +58,9 @@ final class InventoryJournal {
         log.append("-\t" + String.join("\t", names));
     }
 
-    long size() {
-        return log.size();
-    }
-
-    boolean hasChanges() {
-        return log.hasRecords();
-    }
-
-    void delete() throws IOException {
-        log.delete();
+    /** The journal's file, for {@link multipass.util.Compaction}. */
+    AppendLog log() {
+        return log;
     }
 
     private static void apply(Path file, int line, String payload, Map<String, Instance> instances) throws AppendLog.CorruptLogException {

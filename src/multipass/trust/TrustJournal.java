@@ -59,16 +59,9 @@ final class TrustJournal {
         log.append("- " + String.join(" ", fingerprints));
     }
 
-    long size() {
-        return log.size();
-    }
-
-    boolean hasChanges() {
-        return log.hasRecords();
-    }
-
-    void delete() throws IOException {
-        log.delete();
+    /** The journal's file, for {@link multipass.util.Compaction}. */
+    AppendLog log() {
+        return log;
     }
 
     private static void apply(Path file, int line, String payload, LinkedHashMap<String, TrustEntry> entries, Map<String, String> users)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.trust;
 
+import multipass.util.Compaction;
 import multipass.util.PrivateDirectories;
 
 import java.io.Closeable;
@@ -36,7 +37,6 @@ public final class TrustStore implements Closeable {
     public static final Path RELATIVE_PATH = Path.of("authenticated-certs", "multipass_client_certs.pem");
     /** The journal of changes not yet in {@link #RELATIVE_PATH}, relative to the data dir. */
     public static final Path JOURNAL_RELATIVE_PATH = Path.of("authenticated-certs", "multipass_client_certs.journal");
-    private static final System.Logger LOG = System.getLogger(TrustStore.class.getName());
 
     private final Path file;
     private final TrustJournal journal;
@@ -46,15 +46,15 @@ public final class TrustStore implements Closeable {
     private final LinkedHashMap<String, TrustEntry> ordered;
     /** How many entries each local user has ({@link #userKey}); guarded by this. */
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
-    /** The main file's size when last read or written; guarded by this. */
-    private long fileBytes;
+    /** Folds the journal into the main file; guarded by this. */
+    private final Compaction compaction;
 
-    private TrustStore(Path file, TrustJournal journal, LinkedHashMap<String, TrustEntry> ordered, long fileBytes) {
+    private TrustStore(Path file, TrustJournal journal, LinkedHashMap<String, TrustEntry> ordered) throws IOException {
         this.file = file;
         this.journal = journal;
         this.ordered = ordered;
         this.byFingerprint = new ConcurrentHashMap<>(ordered);
-        this.fileBytes = fileBytes;
+        this.compaction = new Compaction("the trust store", file, journal.log(), () -> StoreFile.write(file, ordered.values()));
         ordered.values().forEach(entry -> perUser.merge(userKey(entry.user(), entry.uid()), 1, Integer::sum));
     }
 
@@ -77,9 +77,8 @@ public final class TrustStore implements Closeable {
         for (int i = 0; i < fingerprints.length; i++) {
             entries.putIfAbsent(fingerprints[i], read.get(i));
         }
-        long fileBytes = Files.exists(file) ? Files.size(file) : 0;
         TrustJournal journal = TrustJournal.replay(dataDir.resolve(JOURNAL_RELATIVE_PATH), entries);
-        return new TrustStore(file, journal, entries, fileBytes);
+        return new TrustStore(file, journal, entries);
     }
 
     /**
@@ -164,7 +163,7 @@ public final class TrustStore implements Closeable {
         ordered.put(fingerprint, entry);
         byFingerprint.put(fingerprint, entry);
         perUser.merge(userKey(entry.user(), entry.uid()), 1, Integer::sum);
-        compactIfDue();
+        compaction.ifDue();
         return new Admission(Admission.Outcome.ADDED, count + 1);
     }
 
@@ -185,40 +184,19 @@ public final class TrustStore implements Closeable {
             byFingerprint.remove(fingerprint);
             perUser.computeIfPresent(userKey(gone.user(), gone.uid()), (k, n) -> n > 1 ? n - 1 : null);
         }
-        compactIfDue();
+        compaction.ifDue();
         return present.size();
     }
 
     /** Writes the whole store to the main file and deletes the journal, if the journal holds any change. */
     public synchronized void compact() throws IOException {
-        if (journal.hasChanges()) {
-            StoreFile.write(file, ordered.values());
-            fileBytes = Files.size(file);
-            journal.delete();
-        }
+        compaction.now();
     }
 
     /** Compacts, so that the main file is complete and Multipass-readable once the daemon has stopped. */
     @Override
     public void close() throws IOException {
         compact();
-    }
-
-    /**
-     * Compacts once the journal is larger than half the main file: every change is already safe
-     * in the journal, so a failed rewrite is logged and retried at the next change, never
-     * reported as a failed change.
-     */
-    private void compactIfDue() {
-        if (journal.size() <= fileBytes / 2) {
-            return;
-        }
-        try {
-            compact();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not rewrite the trust store " + file + " (its journal keeps every change;"
-                    + " the rewrite is retried at the next change): " + e.getMessage());
-        }
     }
 
     /**
