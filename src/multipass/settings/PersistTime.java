@@ -33,26 +33,38 @@ public final class PersistTime {
 
     /** The duration {@code value} means; {@link Duration#ZERO} is off. */
     public static Duration parse(String value) {
-        String bad = "Invalid value '" + value + "' for client.persist: use 0 (off) or a whole number of seconds, minutes or hours"
-                + " from 1s to 24h, such as 30s, 10m or 1h";
         if (value.equals("0")) {
             return Duration.ZERO;
         }
-        if (value.length() < 2 || value.length() > 7 || !value.substring(0, value.length() - 1).chars().allMatch(c -> c >= '0' && c <= '9')
-                || value.charAt(0) == '0') {
-            throw new IllegalArgumentException(bad);
+        if (value.length() < 2 || value.length() > 7 || value.charAt(0) == '0' || !digits(value, value.length() - 1)) {
+            throw invalid(value);
         }
         long n = Long.parseLong(value.substring(0, value.length() - 1));
         Duration duration = switch (value.charAt(value.length() - 1)) {
             case 's' -> Duration.ofSeconds(n);
             case 'm' -> Duration.ofMinutes(n);
             case 'h' -> Duration.ofHours(n);
-            default -> throw new IllegalArgumentException(bad);
+            default -> throw invalid(value);
         };
         if (duration.compareTo(MAX) > 0) {
-            throw new IllegalArgumentException(bad);
+            throw invalid(value);
         }
         return duration;
+    }
+
+    /** Whether the first {@code count} characters of {@code value} are ASCII digits (a loop: read at every CLI start). */
+    private static boolean digits(String value, int count) {
+        for (int i = 0; i < count; i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static IllegalArgumentException invalid(String value) {
+        return new IllegalArgumentException("Invalid value '" + value + "' for client.persist: use 0 (off) or a whole number of seconds,"
+                + " minutes or hours from 1s to 24h, such as 30s, 10m or 1h");
     }
 
     /**

@@ -20,6 +20,15 @@ public interface ByteStream extends AutoCloseable {
     @Override
     void close() throws IOException;
 
+    /**
+     * True if, as far as can be told without blocking, nothing has arrived since the last read
+     * and the peer has not closed its side: a connection that may carry another request. False
+     * when it cannot tell. Whatever this reads stays buffered for the next {@link #read}.
+     */
+    default boolean quiet() throws IOException {
+        return false;
+    }
+
     /** Reads exactly {@code dst.remaining()} bytes; end of stream first is an {@link EOFException}. */
     default void readFully(ByteBuffer dst) throws IOException {
         while (dst.hasRemaining()) {

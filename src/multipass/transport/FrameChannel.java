@@ -43,6 +43,11 @@ public final class FrameChannel implements AutoCloseable {
         return tls;
     }
 
+    /** Between frames: whether the peer has sent nothing since and not closed ({@link ByteStream#quiet()}). */
+    public boolean quiet() throws IOException {
+        return tls.quiet();
+    }
+
     /**
      * Encodes and sends one message; a reply whose records do not fit in one frame goes out in
      * several ({@link ReplyFrames}), encoded one frame at a time.

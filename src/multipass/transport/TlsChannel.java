@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectableChannel;
 
 /**
  * Drives one {@link SSLEngine} over a blocking {@link ByteChannel}: a Unix domain or TCP
@@ -111,6 +112,27 @@ public final class TlsChannel implements ByteStream {
         appIn.position(appIn.position() + n);
         appIn.compact();
         return n;
+    }
+
+    /**
+     * Between requests: true when no plaintext or ciphertext is buffered and the channel, read
+     * once without blocking, has nothing either (no record, no close_notify, no end of stream).
+     * What that read brings stays in the ciphertext buffer, so the stream stays intact. Only a
+     * {@link SelectableChannel} can be asked; for any other channel the answer is false.
+     */
+    @Override
+    public boolean quiet() throws IOException {
+        if (inboundDone || appIn.position() > 0 || netIn.position() > 0 || !(channel instanceof SelectableChannel selectable)) {
+            return false;
+        }
+        synchronized (selectable.blockingLock()) {
+            selectable.configureBlocking(false);
+            try {
+                return channel.read(netIn) == 0;
+            } finally {
+                selectable.configureBlocking(true);
+            }
+        }
     }
 
     /** Encrypts and sends all of {@code src}. */

@@ -12,12 +12,13 @@ import multipass.transport.FrameChannel;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One command handed to the warm client, from its hello to the daemon's reply:
  *
  * <pre>
- *   CLI ── hello (build, address, identity) ──► warm ── TLS handshake ──► daemon
+ *   CLI ── hello (build, address, identity) ──► warm ── the spare connection, or a new TLS one ──► daemon
  *   CLI ◄── OK (or a refusal: the CLI goes direct) ── warm
  *   CLI ── request frame ──► warm ── the same bytes ──► daemon         (the hand-over)
  *   CLI ◄── every frame, verbatim, up to the reply ── warm ◄── daemon
@@ -25,17 +26,21 @@ import java.util.List;
  *
  * The request frame is never decoded here (it may hold a passphrase) and its bytes are zeroed
  * once sent. If the daemon's side fails after the hand-over, the CLI's connection is closed
- * without a reply, which the CLI reports as a cut connection; it never resends. One thread.
+ * without a reply, which the CLI reports as a cut connection; it never resends. A connection
+ * whose reply went through whole is kept as the {@link SpareConnection} for the next command.
+ * One thread per command.
  */
 final class Relay {
     static final String HELLO = "warm-hello";
 
     private final WarmTarget target;
     private final Dialer dialer;
+    private final SpareConnection spare;
 
     Relay(WarmTarget target, Dialer dialer) {
         this.target = target;
         this.dialer = dialer;
+        this.spare = new SpareConnection(target.identityDir());
     }
 
     /** Serves one CLI connection; closes it. */
@@ -46,25 +51,46 @@ final class Relay {
                 cli.send(Reply.error(Status.FAILED_PRECONDITION, "this warm client serves another build, daemon or identity"));
                 return;
             }
-            FrameChannel daemon;
+            SpareConnection.Connection daemon;
             try {
-                daemon = dialer.dial(target);
+                daemon = spare.take().orElse(null);
+                if (daemon == null) {
+                    List<Object> identity = spare.identityNow(); // before the dial: a change during it is seen next time
+                    daemon = new SpareConnection.Connection(dialer.dial(target), identity);
+                }
             } catch (IOException e) {
                 // The CLI goes direct and meets the same failure, with its exact message and exit code.
                 cli.send(Reply.error(Status.UNAVAILABLE, "cannot reach the daemon: " + e.getMessage()));
                 return;
             }
-            try (daemon) {
-                cli.send(Reply.ok());
-                handOver(cli, daemon);
+            relay(cli, daemon);
+        }
+    }
+
+    /** Closes the spare connection (the warm client is going). */
+    void close() {
+        spare.close();
+    }
+
+    private void relay(FrameChannel cli, SpareConnection.Connection daemon) throws IOException {
+        boolean whole = false;
+        try {
+            cli.send(Reply.ok());
+            whole = handOver(cli, daemon.frames());
+        } finally {
+            if (whole) {
+                spare.keep(daemon);
+            } else {
+                SpareConnection.close(daemon);
             }
         }
     }
 
-    private static void handOver(FrameChannel cli, FrameChannel daemon) throws IOException {
+    /** Relays one request and its frames; true if the daemon's reply went through whole, leaving the connection reusable. */
+    private static boolean handOver(FrameChannel cli, FrameChannel daemon) throws IOException {
         byte[] request = cli.receiveBody();
         if (request == null) {
-            return; // the CLI left before handing anything over
+            return true; // the CLI left before handing anything over: the connection is unused
         }
         try {
             daemon.sendBody(request);
@@ -74,21 +100,25 @@ final class Relay {
         while (true) {
             byte[] frame = daemon.receiveBody();
             if (frame == null) {
-                return; // the daemon closed: the CLI sees its connection end without a reply
+                return false; // the daemon closed: the CLI sees its connection end without a reply
             }
             cli.sendBody(frame);
-            if (isReply(frame)) {
-                return;
+            Optional<Boolean> reply = isReply(frame);
+            if (reply.isEmpty()) {
+                return false; // a frame that does not decode ends the relay (the CLI rejects it too)
+            }
+            if (reply.get()) {
+                return true;
             }
         }
     }
 
-    /** True for the reply, the request's last frame; a frame that does not decode ends the relay (the CLI rejects it too). */
-    private static boolean isReply(byte[] frame) {
+    /** Whether the frame is the reply, the request's last frame; empty if it does not decode. */
+    private static Optional<Boolean> isReply(byte[] frame) {
         try {
-            return MessageCodec.decode(frame) instanceof Reply;
+            return Optional.of(MessageCodec.decode(frame) instanceof Reply);
         } catch (ProtocolException e) {
-            return true;
+            return Optional.empty();
         }
     }
 }

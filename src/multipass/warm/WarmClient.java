@@ -29,7 +29,8 @@ import java.util.Optional;
  * renamed into place. Every peer's kernel credentials ({@code SO_PEERCRED}) must show this
  * user, else the connection is closed unread. It exits when no command came for the persist
  * time, when the setting is turned off, when its build is replaced on disk, when its socket is
- * taken away, and on SIGTERM, removing its socket. One accepting thread, one thread per command.
+ * taken away, and on SIGTERM, removing its socket and closing its spare connection to the daemon.
+ * One accepting thread, one thread per command.
  */
 final class WarmClient {
     private static final System.Logger LOG = System.getLogger(WarmClient.class.getName());
@@ -59,11 +60,11 @@ final class WarmClient {
             synchronized (this) {
                 socketInode = Files.readAttributes(target.socket(), "unix:ino").get("ino");
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(this::removeSocket, "warm-client-exit"));
+            Runtime.getRuntime().addShutdownHook(new Thread(this::exit, "warm-client-exit"));
             lifetime.watch(server, socketInode);
             accept(server);
             lifetime.awaitCommands();
-            removeSocket();
+            exit();
         }
         return 0;
     }
@@ -115,6 +116,12 @@ final class WarmClient {
     private boolean sameUser(SocketChannel channel) throws IOException {
         UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
         return peer.user().getName().equals(me);
+    }
+
+    /** Removes the socket and closes the spare connection to the daemon (with its close_notify). */
+    private void exit() {
+        removeSocket();
+        relay.close();
     }
 
     /** Removes the socket if it is still the one this process bound. */

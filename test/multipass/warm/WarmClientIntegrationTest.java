@@ -11,12 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,6 +129,60 @@ class WarmClientIntegrationTest {
         assertEquals(2, refused.exit());
         assertTrue(refused.err().startsWith("list failed: The user is not authenticated"), refused.err());
         assertEquals(user.run("0", "list"), refused);
+    }
+
+    @Test
+    void commandsOneAfterAnotherShareTheWarmClientsKeptConnection() throws Exception {
+        CliProcesses user = trusted("kept");
+        expectOk(user.run("1m", "list"));
+        ProcessHandle warm = user.awaitWarm();
+        int idle = sockets(warm).size(); // its listening socket, and what the JVM holds
+        expectOk(warm(user, "list"));
+        CliProcesses.await(() -> sockets(warm).size() == idle + 1, "one connection to the daemon kept after the command");
+        Set<String> kept = sockets(warm);
+        expectOk(warm(user, "list"));
+        assertEquals(new CliProcesses.Result(0, "No instances found.\n", ""), warm(user, "list"));
+        expectOk(warm(user, "version"));
+        CliProcesses.await(() -> sockets(warm).size() == idle + 1, "the CLIs' connections closed");
+        assertEquals(kept, sockets(warm), "no new connection to the daemon: the kept one carried every command");
+    }
+
+    @Test
+    void aKeptConnectionTheDaemonClosedForIdlenessIsReplacedUnseen() throws Exception {
+        Path config = daemon.dataDir().resolve("multipassd.conf");
+        String settings = Files.readString(config);
+        CliProcesses user = trusted("idle-daemon");
+        daemon.stop();
+        Files.writeString(config, settings + "\n[Limits]\nidle_timeout_seconds=1\n");
+        daemon.startAgain();
+        try {
+            expectOk(user.run("1m", "list"));
+            user.awaitWarm();
+            expectOk(warm(user, "list"));
+            int closed = count(TestDaemon.log(), "sent no complete request");
+            CliProcesses.await(() -> count(TestDaemon.log(), "sent no complete request") > closed, "the daemon to close the idle connection");
+            assertEquals(user.run("0", "list"), expectOk(warm(user, "list")));
+        } finally {
+            daemon.stop();
+            Files.writeString(config, settings);
+            daemon.startAgain();
+        }
+    }
+
+    /** The socket inodes a process holds open (its listening socket and its connections). */
+    private static Set<String> sockets(ProcessHandle process) {
+        Set<String> inodes = new TreeSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+            for (Path fd : fds) {
+                String target = Files.readSymbolicLink(fd).toString();
+                if (target.startsWith("socket:")) {
+                    inodes.add(target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the descriptors of process " + process.pid(), e);
+        }
+        return inodes;
     }
 
     @Test
