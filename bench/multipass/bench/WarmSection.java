@@ -12,8 +12,10 @@ import java.util.Optional;
 /**
  * A repeat {@code list} with {@code client.persist} off (cold: every command makes its own TLS
  * connection) and on (warm: handed to the user's warm client), through {@code java -jar} and
- * through the launcher, interleaved with the no-op JVM; then the idle warm client's resident
- * memory. Both sides run under {@code env} ({@code MULTIPASS_PERSIST=0} or {@code =10m}), so
+ * through the launcher, interleaved with the no-op JVM and with the least any hand-off over a
+ * Unix socket can cost (a JVM that exchanges one line over one, {@code UnixSocketFloor}, with
+ * the JVM's defaults and with the launcher's C1-only flag); then the idle warm client's
+ * resident memory. Both sides run under {@code env} ({@code MULTIPASS_PERSIST=0} or {@code =10m}), so
  * they pay the same extra exec. The warm client is started and awaited before the timing.
  */
 final class WarmSection {
@@ -30,8 +32,20 @@ final class WarmSection {
     }
 
     void run(Table table) throws IOException, InterruptedException {
+        try (FloorServer floor = FloorServer.start(workspace.root().resolve("floor.sock"))) {
+            run(table, floor);
+        }
+    }
+
+    private void run(Table table, FloorServer floor) throws IOException, InterruptedException {
         List<ColdStarts.Variant> variants = new ArrayList<>();
         variants.add(new ColdStarts.Variant(CliSection.FLOOR, jvm.command(List.of("-cp", options.classes().toString(), "Noop")), ""));
+        String classes = options.classes().toString();
+        String socket = floor.socket().toString();
+        variants.add(new ColdStarts.Variant("Unix-socket floor (UnixSocketFloor)", jvm.command(List.of("-cp", classes, "UnixSocketFloor", socket)),
+                FloorServer.ANSWER.strip()));
+        variants.add(new ColdStarts.Variant("Unix-socket floor, C1 only", jvm.command(List.of("-XX:TieredStopAtLevel=1", "-cp", classes,
+                "UnixSocketFloor", socket)), FloorServer.ANSWER.strip()));
         for (String persist : List.of("0", WARM)) {
             String label = persist.equals("0") ? "cold (client.persist=0)" : "warm (client.persist=" + WARM + ")";
             List<String> jar = new ArrayList<>(env(persist));
@@ -73,6 +87,7 @@ final class WarmSection {
         table.note(result.rounds() + " interleaved rounds; " + (result.settled() ? "every median settled to +-4%"
                 : "stopped before every median settled to +-4%: treat small differences with care"));
         table.note("targets: warm list p50 <= 1.4x the no-op JVM through the launcher, <= 1.8x through java -jar");
+        table.note("the Unix-socket floor is the least a command handed over a Unix socket can take (docs/performance.md)");
     }
 
     /** The warm client of the bench's home, once it listens. */

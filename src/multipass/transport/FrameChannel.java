@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -59,18 +60,30 @@ public final class FrameChannel implements AutoCloseable {
                 sendBody(body);
             }
         } else {
-            sendBody(MessageCodec.encode(message));
+            byte[] body = MessageCodec.encode(message);
+            try {
+                sendBody(body);
+            } finally {
+                Arrays.fill(body, (byte) 0); // a request may hold a passphrase
+            }
         }
     }
 
-    /** Sends one encoded message body as a frame (a relay forwards frames with it unchanged). */
+    /**
+     * Sends one encoded message body as a frame (a relay forwards frames with it unchanged).
+     * The copy made for the frame is zeroed once written: a request may hold a passphrase.
+     */
     public void sendBody(byte[] body) throws IOException {
         if (body.length == 0 || body.length > MAX_FRAME) {
             throw new ProtocolException("message of " + body.length + " bytes exceeds the frame limit of " + MAX_FRAME + " bytes");
         }
         ByteBuffer frame = ByteBuffer.allocate(4 + body.length);
-        frame.putInt(body.length).put(body).flip();
-        tls.write(frame);
+        try {
+            frame.putInt(body.length).put(body).flip();
+            tls.write(frame);
+        } finally {
+            Arrays.fill(frame.array(), (byte) 0);
+        }
     }
 
     /** Receives one raw frame body; null when the peer closed cleanly before a new frame. */

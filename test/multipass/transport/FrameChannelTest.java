@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -223,5 +225,34 @@ class FrameChannelTest {
     void aBodyThatIsNotAMessageIsAProtocolErrorAfterFraming() throws Exception {
         server.tls().write(ByteBuffer.allocate(7).putInt(3).put(new byte[] {1, 9, 0}).flip());
         assertThrows(ProtocolException.class, () -> client.receive());
+    }
+
+    @Test
+    void theFramesCopyOfABodyIsZeroedOnceWritten() throws IOException {
+        List<ByteBuffer> handed = new ArrayList<>();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        ByteStream recording = new ByteStream() {
+            @Override
+            public int read(ByteBuffer dst) {
+                return -1;
+            }
+
+            @Override
+            public void write(ByteBuffer src) {
+                handed.add(src);
+                byte[] bytes = new byte[src.remaining()];
+                src.get(bytes);
+                wire.writeBytes(bytes);
+            }
+
+            @Override
+            public void close() {
+                // nothing to release
+            }
+        };
+        byte[] body = "passphrase".getBytes(StandardCharsets.US_ASCII);
+        new FrameChannel(recording).sendBody(body);
+        assertEquals(4 + body.length, wire.size(), "the frame went out whole");
+        assertArrayEquals(new byte[4 + body.length], handed.get(0).array(), "the frame buffer holds nothing once written");
     }
 }
