@@ -115,17 +115,18 @@ public final class Daemon implements AutoCloseable {
                 DataDir.requireSafeFile(options.dataDir().resolve(file));
             }
             DataDir.removeLeftovers(options.dataDir());
-            TrustStore store = TrustStore.open(options.dataDir());
+            TrustStore.Opening opening = TrustStore.openInBackground(options.dataDir()); // the bulk of a start at 100,000 entries
             Settings settings = Settings.open(options.dataDir());
             Backend backend = Backends.open(options.dataDir(), clock);
+            Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve(DataLayout.IDENTITY_DIR), clock.instant());
+            UserDatabase users = UserDatabase.system();
+            String adminGroup = adminGroup(options.adminGroup(), users);
+            TrustStore store = opening.store();
             // A journal left by a crash goes into the main files now (no-ops after a clean stop), so they are
             // complete (and Multipass-readable, for the trust store) from every start; see docs/trust-model.md.
             store.compact();
             backend.compact();
             InstanceCommands instances = new InstanceCommands(backend);
-            Identity identity = DaemonIdentity.loadOrCreate(options.dataDir().resolve(DataLayout.IDENTITY_DIR), clock.instant());
-            UserDatabase users = UserDatabase.system();
-            String adminGroup = adminGroup(options.adminGroup(), users);
             DaemonLimits limits = DaemonLimits.read(settings);
             AuthLimits authLimits = limits.auth();
             Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
@@ -139,6 +140,7 @@ public final class Daemon implements AutoCloseable {
             RequestRouter router = new RequestRouter(authorizer, new RefusalAudit(clock), commands);
             LOG.log(System.Logger.Level.INFO, "listening on {0} (data dir {1}, {2} trusted client(s), admin group {3})",
                     endpoint.address(), options.dataDir(), store.size(), adminGroup == null ? "none" : adminGroup);
+            store.indexFingerprintsInBackground(); // for trust list and trust remove; nothing waits for it
             return new Daemon(endpoint, TlsContexts.daemon(identity), router, limits.connections(), lock, clock, List.of(store, backend));
         } catch (IOException | IdentityException | TrustStore.TrustStoreException | DataDir.UnsafeDataDirException e) {
             release(lock);

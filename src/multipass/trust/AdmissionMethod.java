@@ -14,15 +14,20 @@ public enum AdmissionMethod {
     /** A bare PEM block added to the store by hand (or by Multipass). */
     MANUAL;
 
+    /** Every method, for parsing without a copy of {@code values()} per call (the store parses one per entry). */
+    private static final AdmissionMethod[] ALL = values();
+
+    private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** The name shown to users and stored in the file: {@code first-client}, {@code passphrase}... */
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return label;
     }
 
     /** Parses {@link #label()}. */
     public static AdmissionMethod parse(String label) {
-        for (AdmissionMethod method : values()) {
-            if (method.label().equals(label)) {
+        for (AdmissionMethod method : ALL) {
+            if (method.label.equals(label)) {
                 return method;
             }
         }

@@ -24,6 +24,11 @@ final class Der {
         }
     }
 
+    /** True when {@code der} has the shape of a certificate. */
+    static boolean isCertificate(byte[] der) {
+        return problem(der) == null;
+    }
+
     private static String problem(byte[] der) {
         long outer = element(der, 0, SEQUENCE);
         if (outer < 0 || end(outer) != der.length) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +22,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +50,27 @@ final class StoreFile {
     private StoreFile() {
     }
 
-    /** Passes each entry of {@code file} to {@code sink} in file order; an absent file has none. */
-    static void read(Path file, Consumer<TrustEntry> sink) throws IOException, TrustStoreException {
+    /**
+     * The entries of {@code file} in file order; an absent file has none. A file in the usual
+     * form goes through {@link StoreScanner}; any other (or a damaged one) through the general
+     * PEM reader, which names the file and line of what is wrong.
+     */
+    static ArrayList<TrustEntry> read(Path file) throws IOException, TrustStoreException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            ArrayList<TrustEntry> entries = StoreScanner.scan(channel, 0, channel.size());
+            if (entries != null) {
+                return entries;
+            }
+        } catch (NoSuchFileException e) {
+            return new ArrayList<>(); // no store yet: nothing trusted
+        }
+        ArrayList<TrustEntry> entries = new ArrayList<>();
+        readBlocks(file, entries::add);
+        return entries;
+    }
+
+    /** Passes each entry of {@code file} to {@code sink} in file order, through the general PEM reader. */
+    static void readBlocks(Path file, Consumer<TrustEntry> sink) throws IOException, TrustStoreException {
         Map<String, String> users = new HashMap<>(); // one String per user name, however many entries it has
         // PEM is ASCII; hand-written comments between blocks may not be, and need not decode exactly.
         try (InputStream in = Files.newInputStream(file)) {
@@ -62,8 +83,6 @@ final class StoreFile {
                 Der.requireCertificate(block.der(), file + " line " + block.line());
                 sink.accept(entry(block, file, users));
             }
-        } catch (NoSuchFileException e) {
-            return; // no store yet: nothing trusted
         } catch (Pem.PemException e) {
             throw new TrustStoreException(file + ": " + e.getMessage(), e);
         }
@@ -116,7 +135,7 @@ final class StoreFile {
             }
             at = end + 1;
         }
-        return new TrustEntry(der, user, uid, method, admitted);
+        return new TrustEntry(der, user, uid, method, admitted.getEpochSecond(), admitted.getNano());
     }
 
     /** Parses an instant; {@code yyyy-MM-ddTHH:mm:ssZ}, as this store writes it, without the general parser. */
@@ -150,7 +169,7 @@ final class StoreFile {
         List<String> preamble = block.preamble();
         String metadata = preamble.isEmpty() ? "" : preamble.get(preamble.size() - 1);
         if (!metadata.startsWith(METADATA_PREFIX)) {
-            return new TrustEntry(block.der(), "unknown", -1, AdmissionMethod.MANUAL, Instant.EPOCH);
+            return new TrustEntry(block.der(), "unknown", -1, AdmissionMethod.MANUAL, 0, 0);
         }
         try {
             return entry(block.der(), metadata.substring(METADATA_PREFIX.length()), users);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,9 +38,9 @@ final class TrustJournal {
         this.log = log;
     }
 
-    /** Reads {@code file} (absent: empty) and applies its changes to {@code entries}, by fingerprint. */
-    static TrustJournal replay(Path file, LinkedHashMap<String, TrustEntry> entries) throws IOException, TrustStoreException {
-        Map<String, String> users = new HashMap<>();
+    /** Reads {@code file} (absent: empty) and applies its changes to {@code entries}, by certificate. */
+    static TrustJournal replay(Path file, TrustedSet entries) throws IOException, TrustStoreException {
+        Map<String, String> users = new HashMap<>(); // one String per user name, however many entries it has
         try {
             return new TrustJournal(AppendLog.read(file, HEADER, AtomicFile.OWNER_ONLY, (line, payload) -> apply(file, line, payload, entries, users)));
         } catch (AppendLog.CorruptLogException e) {
@@ -64,7 +63,7 @@ final class TrustJournal {
         return log;
     }
 
-    private static void apply(Path file, int line, String payload, LinkedHashMap<String, TrustEntry> entries, Map<String, String> users)
+    private static void apply(Path file, int line, String payload, TrustedSet entries, Map<String, String> users)
             throws AppendLog.CorruptLogException {
         try {
             if (payload.startsWith("+ ")) {
@@ -72,10 +71,9 @@ final class TrustJournal {
                 if (der < 0) {
                     throw new IllegalArgumentException("no der= field");
                 }
-                TrustEntry entry = StoreFile.entry(Base64.getDecoder().decode(payload.substring(der + 5)), payload.substring(2, der), users);
-                Der.requireCertificate(entry.der(), "the record");
-                entries.remove(entry.fingerprint()); // a re-admission goes to the end, as it did when it happened
-                entries.put(entry.fingerprint(), entry);
+                byte[] bytes = Base64.getDecoder().decode(payload.substring(der + 5));
+                Der.requireCertificate(bytes, "the record");
+                entries.put(StoreFile.entry(bytes, payload.substring(2, der), users)); // a re-admission goes to the end
             } else if (payload.startsWith("- ")) {
                 for (String fingerprint : payload.substring(2).split(" ")) {
                     entries.remove(fingerprint);
@@ -88,4 +86,5 @@ final class TrustJournal {
                     + "); was the file edited? Restore it or move it aside, losing the changes it holds");
         }
     }
+
 }

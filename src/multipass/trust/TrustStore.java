@@ -6,15 +6,15 @@ import multipass.util.PrivateDirectories;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.IntStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The trusted client certificates: the main file {@code authenticated-certs/multipass_client_certs.pem}
@@ -28,9 +28,12 @@ import java.util.stream.IntStream;
  * changes. {@link #close()} does the same, so a daemon that stopped cleanly leaves a complete
  * main file and no journal.
  *
- * <p>Lookups by certificate hash it (SHA-256, the fingerprint), find the entry in a hash map,
- * and confirm the exact DER bytes in constant time. Thread-safe: mutations are serialised on
- * the store; {@link #find} reads a concurrent map without locking.
+ * <p>Lookups by certificate find it by its exact DER bytes ({@link CertificateKey}: a cheap hash,
+ * then a constant-time compare), so neither a load nor an authentication computes a SHA-256.
+ * Fingerprints, which only {@code trust list} and {@code trust remove} use, are computed when
+ * first asked for, or beforehand by {@link #indexFingerprintsInBackground()} once the daemon is
+ * listening; lookups by a whole fingerprint then read a map. Thread-safe: mutations are
+ * serialised on the store; {@link #find} reads a concurrent map without locking.
  */
 public final class TrustStore implements Closeable {
     /** The store's file, relative to the data dir. */
@@ -38,24 +41,20 @@ public final class TrustStore implements Closeable {
     /** The journal of changes not yet in {@link #RELATIVE_PATH}, relative to the data dir. */
     public static final Path JOURNAL_RELATIVE_PATH = Path.of("authenticated-certs", "multipass_client_certs.journal");
 
+    private static final System.Logger LOG = System.getLogger(TrustStore.class.getName());
+
     private final Path file;
     private final TrustJournal journal;
-    /** Every entry by fingerprint, for lookups without the lock. */
-    private final Map<String, TrustEntry> byFingerprint;
-    /** The same entries in admission order; guarded by this. */
-    private final LinkedHashMap<String, TrustEntry> ordered;
-    /** How many entries each local user has ({@link #userKey}); guarded by this. */
-    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+    /** The entries; lookups read it without the lock, changes are made under it. */
+    private final TrustedSet entries;
     /** Folds the journal into the main file; guarded by this. */
     private final Compaction compaction;
 
-    private TrustStore(Path file, TrustJournal journal, LinkedHashMap<String, TrustEntry> ordered) throws IOException {
+    private TrustStore(Path file, TrustJournal journal, TrustedSet entries) throws IOException {
         this.file = file;
         this.journal = journal;
-        this.ordered = ordered;
-        this.byFingerprint = new ConcurrentHashMap<>(ordered);
-        this.compaction = new Compaction("the trust store", file, journal.log(), () -> StoreFile.write(file, ordered.values()));
-        ordered.values().forEach(entry -> perUser.merge(userKey(entry.user(), entry.uid()), 1, Integer::sum));
+        this.entries = entries;
+        this.compaction = new Compaction("the trust store", file, journal.log(), () -> StoreFile.write(file, entries.inOrder()));
     }
 
     /**
@@ -70,25 +69,77 @@ public final class TrustStore implements Closeable {
         if (!Files.isDirectory(dir)) {
             PrivateDirectories.createAll(dir);
         }
-        List<TrustEntry> read = new ArrayList<>();
-        StoreFile.read(file, read::add);
-        String[] fingerprints = fingerprints(read);
-        LinkedHashMap<String, TrustEntry> entries = new LinkedHashMap<>(Math.max(16, read.size() * 4 / 3 + 1));
-        for (int i = 0; i < fingerprints.length; i++) {
-            entries.putIfAbsent(fingerprints[i], read.get(i));
-        }
+        TrustedSet entries = new TrustedSet(StoreFile.read(file));
         TrustJournal journal = TrustJournal.replay(dataDir.resolve(JOURNAL_RELATIVE_PATH), entries);
         return new TrustStore(file, journal, entries);
     }
 
     /**
-     * The fingerprints of {@code entries}, in order, hashed on every core: at 100,000 entries
-     * SHA-256 is about half of what a start spends on the store.
+     * Starts {@link #open} on a thread of its own, so that a daemon can read the rest of its
+     * data dir meanwhile (at 100,000 entries the store is most of a start);
+     * {@link Opening#store()} waits for it. If the caller gives up before asking, the thread
+     * still finishes reading and its store is dropped (it writes nothing but, when missing, the
+     * store's private directory).
      */
-    private static String[] fingerprints(List<TrustEntry> entries) {
-        String[] fingerprints = new String[entries.size()];
-        IntStream.range(0, fingerprints.length).parallel().forEach(i -> fingerprints[i] = entries.get(i).fingerprint());
-        return fingerprints;
+    public static Opening openInBackground(Path dataDir) {
+        FutureTask<TrustStore> task = new FutureTask<>(() -> open(dataDir));
+        Thread thread = new Thread(task, "trust-store-load");
+        thread.setDaemon(true);
+        thread.start();
+        return new Opening(task);
+    }
+
+    /** A store being opened by {@link #openInBackground}. */
+    public static final class Opening {
+        private final FutureTask<TrustStore> task;
+
+        private Opening(FutureTask<TrustStore> task) {
+            this.task = task;
+        }
+
+        /** The store once it is open; throws what {@link #open} threw. */
+        public TrustStore store() throws IOException, TrustStoreException {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while the trust store was being read");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof TrustStoreException corrupt) {
+                    throw corrupt;
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException("opening the trust store failed", cause);
+            }
+        }
+    }
+
+    /**
+     * Computes every entry's fingerprint and the index by fingerprint on a thread of its own,
+     * so that the first {@code trust list} or {@code trust remove} does not wait for 100,000
+     * SHA-256s; the daemon calls it once it is listening. Nothing waits for it: whoever needs
+     * the index first builds what is missing under the store's lock.
+     */
+    public void indexFingerprintsInBackground() {
+        Thread thread = new Thread(() -> {
+            entries().forEach(TrustEntry::fingerprint); // outside the lock: the slow part
+            synchronized (this) {
+                entries.indexFingerprints();
+            }
+            LOG.log(System.Logger.Level.DEBUG, "fingerprints of the trust store indexed");
+        }, "trust-fingerprints");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
     }
 
     /** The store's path. */
@@ -98,17 +149,17 @@ public final class TrustStore implements Closeable {
 
     /** A snapshot of the entries, in admission order. */
     public synchronized List<TrustEntry> entries() {
-        return List.copyOf(ordered.values());
+        return Collections.unmodifiableList(entries.inOrder());
     }
 
     /** How many certificates are trusted. */
     public int size() {
-        return byFingerprint.size();
+        return entries.size();
     }
 
     /** True when no certificate is trusted. */
     public boolean isEmpty() {
-        return byFingerprint.isEmpty();
+        return entries.size() == 0;
     }
 
     /** The entry holding exactly {@code der}, if any. */
@@ -116,28 +167,27 @@ public final class TrustStore implements Closeable {
         if (der == null) {
             return Optional.empty();
         }
-        TrustEntry entry = byFingerprint.get(TrustEntry.fingerprint(der));
-        return entry != null && entry.matches(der) ? Optional.of(entry) : Optional.empty();
+        return Optional.ofNullable(entries.find(new CertificateKey(der)));
     }
 
     /** The entries whose fingerprint starts with {@code prefix} (lower-case hex), in admission order. */
     public synchronized List<TrustEntry> withFingerprintPrefix(String prefix) {
-        TrustEntry exact = byFingerprint.get(prefix);
+        TrustEntry exact = entries.withFingerprint(prefix);
         if (exact != null) {
             return List.of(exact);
         }
         List<TrustEntry> matches = new ArrayList<>();
-        ordered.forEach((fingerprint, entry) -> {
-            if (fingerprint.startsWith(prefix)) {
+        for (TrustEntry entry : entries.inOrder()) {
+            if (entry.fingerprint().startsWith(prefix)) {
                 matches.add(entry);
             }
-        });
+        }
         return matches;
     }
 
-    /** How many certificates the local user {@code user} (uid {@code uid}, -1 when unknown) has; see {@link #userKey}. */
+    /** How many certificates the local user {@code user} (uid {@code uid}, -1 when unknown) has; see {@link TrustedSet.Owner}. */
     public int countOf(String user, long uid) {
-        return perUser.getOrDefault(userKey(user, uid), 0);
+        return entries.countOf(TrustedSet.Owner.of(user, uid));
     }
 
     /** Adds {@code entry} unless its certificate is already trusted; true when added (and persisted). */
@@ -151,8 +201,7 @@ public final class TrustStore implements Closeable {
      * of one user cannot pass the cap together.
      */
     public synchronized Admission admit(TrustEntry entry, int maxPerUser) throws IOException {
-        String fingerprint = entry.fingerprint();
-        if (byFingerprint.containsKey(fingerprint)) {
+        if (entries.find(entry.key()) != null) {
             return new Admission(Admission.Outcome.ALREADY_TRUSTED, countOf(entry.user(), entry.uid()));
         }
         int count = countOf(entry.user(), entry.uid());
@@ -160,9 +209,7 @@ public final class TrustStore implements Closeable {
             return new Admission(Admission.Outcome.OVER_CAP, count);
         }
         journal.added(entry);
-        ordered.put(fingerprint, entry);
-        byFingerprint.put(fingerprint, entry);
-        perUser.merge(userKey(entry.user(), entry.uid()), 1, Integer::sum);
+        entries.put(entry);
         compaction.ifDue();
         return new Admission(Admission.Outcome.ADDED, count + 1);
     }
@@ -174,16 +221,12 @@ public final class TrustStore implements Closeable {
 
     /** Removes the entries with these fingerprints; returns how many went. */
     public synchronized int remove(List<String> fingerprints) throws IOException {
-        List<String> present = fingerprints.stream().distinct().filter(byFingerprint::containsKey).toList();
+        List<String> present = fingerprints.stream().distinct().filter(fingerprint -> entries.withFingerprint(fingerprint) != null).toList();
         if (present.isEmpty()) {
             return 0;
         }
         journal.removed(present);
-        for (String fingerprint : present) {
-            TrustEntry gone = ordered.remove(fingerprint);
-            byFingerprint.remove(fingerprint);
-            perUser.computeIfPresent(userKey(gone.user(), gone.uid()), (k, n) -> n > 1 ? n - 1 : null);
-        }
+        present.forEach(entries::remove);
         compaction.ifDue();
         return present.size();
     }
@@ -197,14 +240,6 @@ public final class TrustStore implements Closeable {
     @Override
     public void close() throws IOException {
         compact();
-    }
-
-    /**
-     * Whose certificates are counted together: the uid when known, else the user name (so every
-     * client of unknown uid, e.g. over TCP where the kernel cannot say, shares one count).
-     */
-    static String userKey(String user, long uid) {
-        return uid >= 0 ? "uid:" + uid : "user:" + user;
     }
 
     /**
