@@ -42,6 +42,16 @@ class StoreScannerTest {
         }
     }
 
+    /** A certificate whose DER length leaves {@code remainder} when divided by three (its base64 needs 3 - remainder pads). */
+    private static byte[] derOfLengthModThree(int remainder) {
+        for (int i = 0;; i++) {
+            byte[] der = i < DERS.size() ? DERS.get(i) : CertificateBuilder.selfSigned("scan-padding-" + "x".repeat(i % 3)).der();
+            if (der.length % 3 == remainder) {
+                return der;
+            }
+        }
+    }
+
     private static String block(int i) {
         return Pem.encode(Pem.CERTIFICATE, DERS.get(i % DERS.size()));
     }
@@ -130,7 +140,11 @@ class StoreScannerTest {
         assertGivesWay("-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n");
         assertGivesWay("-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n"); // DER, but not a certificate's
         assertGivesWay(good.replaceFirst("\n(.)", "\n-----\n$1"));
-        assertGivesWay(good.replace("=\n-----END", "\n-----END").replace("=\n-----END", "\n-----END")); // padding left out
+        for (int remainder : new int[] {1, 2}) { // padding left out: '==' and '='
+            String padded = Pem.encode(Pem.CERTIFICATE, derOfLengthModThree(remainder));
+            assertSameAsGeneral(padded);
+            assertGivesWay(padded.replace("=\n-----END", "\n-----END").replace("=\n-----END", "\n-----END"));
+        }
         assertGivesWay(good.replace("-----END CERTIFICATE-----", "-----END CERTIFICATE----- "));
     }
 
