@@ -20,8 +20,14 @@ final class MetadataParser {
     private static final byte[] METHOD = ascii(" method=");
     private static final byte[] ADMITTED = ascii(" admitted=");
     private static final AdmissionMethod[] METHODS = AdmissionMethod.values();
-    private static final byte[][] LABELS = Arrays.stream(METHODS).map(method -> ascii(method.label())).toArray(byte[][]::new);
+    private static final byte[][] LABELS = new byte[METHODS.length][];
     private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+
+    static {
+        for (int i = 0; i < METHODS.length; i++) { // a loop, not a stream: no lambda to bootstrap while the daemon starts
+            LABELS[i] = ascii(METHODS[i].label());
+        }
+    }
 
     private final UserNames users = new UserNames();
     private byte[] line;

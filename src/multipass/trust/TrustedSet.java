@@ -29,13 +29,21 @@ final class TrustedSet {
     /** The entries of {@code loaded}, in its order (of duplicates the first counts); the set takes the list over. */
     TrustedSet(ArrayList<TrustEntry> loaded) {
         byCertificate = new ConcurrentHashMap<>(Math.max(16, loaded.size() * 4 / 3 + 1));
-        Map<Owner, int[]> counts = new HashMap<>();
+        Map<Owner, int[]> counts = new HashMap<>(); // plain loops: no lambda to bootstrap while the daemon starts
         for (TrustEntry entry : loaded) {
             if (byCertificate.putIfAbsent(entry.key(), entry) == null) {
-                counts.computeIfAbsent(Owner.of(entry.user(), entry.uid()), owner -> new int[1])[0]++;
+                Owner owner = Owner.of(entry.user(), entry.uid());
+                int[] count = counts.get(owner);
+                if (count == null) {
+                    count = new int[1];
+                    counts.put(owner, count);
+                }
+                count[0]++;
             }
         }
-        counts.forEach((owner, count) -> perOwner.put(owner, count[0]));
+        for (Map.Entry<Owner, int[]> count : counts.entrySet()) {
+            perOwner.put(count.getKey(), count.getValue()[0]);
+        }
         admissions = loaded;
     }
 

@@ -2,7 +2,6 @@
 package multipass.trust;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * One String per user name met while reading the trust store, looked up by the name's bytes
@@ -36,7 +35,11 @@ final class UserNames {
         if (++size * 2 > table.length) {
             String[] old = table;
             table = new String[old.length * 2];
-            Arrays.stream(old).filter(n -> n != null).forEach(this::put);
+            for (String known : old) {
+                if (known != null) {
+                    put(known);
+                }
+            }
         }
         return name;
     }
