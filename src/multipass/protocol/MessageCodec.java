@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +64,12 @@ public final class MessageCodec {
             out.u8(TYPE_REQUEST);
             out.field(REQUEST_COMMAND, utf8(request.command()));
             out.field(REQUEST_VERBOSITY, new byte[] {(byte) request.verbosity()});
-            request.args().forEach(arg -> out.field(REQUEST_ARG, utf8(arg)));
-            request.options().forEach((key, value) -> out.field(REQUEST_OPTION, pairs(Map.of(key, value))));
+            for (String arg : request.args()) { // loops, not lambdas: every CLI command encodes one request
+                out.field(REQUEST_ARG, utf8(arg));
+            }
+            for (Map.Entry<String, String> option : request.options().entrySet()) {
+                out.field(REQUEST_OPTION, pairs(Map.of(option.getKey(), option.getValue())));
+            }
         } else if (message instanceof LogLine line) {
             out.u8(VERSION);
             out.u8(TYPE_LOG);
@@ -111,7 +114,7 @@ public final class MessageCodec {
             throw new VersionMismatchException(version);
         }
         int type = Byte.toUnsignedInt(in.get());
-        Fields fields = new Fields(in, type == TYPE_REQUEST ? MAX_REQUEST_FIELDS : Integer.MAX_VALUE);
+        MessageFields fields = new MessageFields(in, type == TYPE_REQUEST ? MAX_REQUEST_FIELDS : Integer.MAX_VALUE);
         switch (type) {
             case TYPE_REQUEST:
                 return decodeRequest(fields);
@@ -126,7 +129,7 @@ public final class MessageCodec {
         }
     }
 
-    private static Request decodeRequest(Fields fields) throws ProtocolException {
+    private static Request decodeRequest(MessageFields fields) throws ProtocolException {
         String command = string(fields.required(REQUEST_COMMAND, "command"));
         int verbosity = level(fields.required(REQUEST_VERBOSITY, "verbosity")).number();
         List<String> args = new ArrayList<>();
@@ -148,13 +151,13 @@ public final class MessageCodec {
         return new Request(command, verbosity, args, options);
     }
 
-    private static LogLine decodeLog(Fields fields) throws ProtocolException {
+    private static LogLine decodeLog(MessageFields fields) throws ProtocolException {
         LogLine line = new LogLine(level(fields.required(LOG_LEVEL, "log level")), string(fields.required(LOG_TEXT, "log text")));
         fields.finish();
         return line;
     }
 
-    private static Reply decodeReply(Fields fields) throws ProtocolException {
+    private static Reply decodeReply(MessageFields fields) throws ProtocolException {
         byte[] status = fields.required(REPLY_STATUS, "status");
         if (status.length != 1) {
             throw new ProtocolException("status field must be 1 byte, not " + status.length);
@@ -165,7 +168,7 @@ public final class MessageCodec {
         return new Reply(Status.ofCode(Byte.toUnsignedInt(status[0])), message, records);
     }
 
-    private static RecordBatch decodeRecords(Fields fields) throws ProtocolException {
+    private static RecordBatch decodeRecords(MessageFields fields) throws ProtocolException {
         List<Map<String, String>> records = records(fields);
         fields.finish();
         if (records.isEmpty()) {
@@ -174,7 +177,7 @@ public final class MessageCodec {
         return new RecordBatch(records);
     }
 
-    private static List<Map<String, String>> records(Fields fields) throws ProtocolException {
+    private static List<Map<String, String>> records(MessageFields fields) throws ProtocolException {
         List<Map<String, String>> records = new ArrayList<>();
         for (byte[] record : fields.repeated(REPLY_RECORD)) {
             records.add(pairs(record));
@@ -257,47 +260,5 @@ public final class MessageCodec {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The fields of one message body, grouped by tag, checked as they are consumed. */
-    private static final class Fields {
-        private final Map<Integer, List<byte[]>> byTag = new LinkedHashMap<>();
-        private final BitSet consumed = new BitSet();
-
-        Fields(ByteBuffer in, int maxFields) throws ProtocolException {
-            for (int count = 0; in.hasRemaining(); count++) {
-                if (count == maxFields) {
-                    throw new ProtocolException("more than " + maxFields + " fields in one message");
-                }
-                int tag = Byte.toUnsignedInt(in.get());
-                byTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(take(in, 4, "field " + tag + " length"));
-            }
-        }
-
-        byte[] required(int tag, String name) throws ProtocolException {
-            List<byte[]> values = byTag.getOrDefault(tag, List.of());
-            if (values.isEmpty()) {
-                throw new ProtocolException("missing " + name + " field");
-            }
-            if (values.size() > 1) {
-                throw new ProtocolException(name + " field given " + values.size() + " times");
-            }
-            consumed.set(tag);
-            return values.get(0);
-        }
-
-        List<byte[]> repeated(int tag) {
-            consumed.set(tag);
-            return byTag.getOrDefault(tag, List.of());
-        }
-
-        /** Rejects any field the message type does not define. */
-        void finish() throws ProtocolException {
-            for (int tag : byTag.keySet()) {
-                if (!consumed.get(tag)) {
-                    throw new ProtocolException("unknown field tag " + tag);
-                }
-            }
-        }
     }
 }

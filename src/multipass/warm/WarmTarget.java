@@ -51,7 +51,8 @@ public record WarmTarget(String address, Path identityDir, List<Path> rendezvous
         for (byte b : hello().getBytes(StandardCharsets.UTF_8)) {
             hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
         }
-        return String.format("%016x", hash);
+        String hex = Long.toHexString(hash); // not String.format: its parser is a cost at every CLI start
+        return "0".repeat(16 - hex.length()) + hex;
     }
 
     /** The warm client's command-line arguments for this target (after the hidden entry's name). */
