@@ -3,7 +3,6 @@ package multipass.instances;
 
 import multipass.util.Compaction;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -38,7 +37,7 @@ import java.util.function.Predicate;
  * readers take to copy, so a reader sees every change of a request or none of it, and never
  * waits for a disk write.
  */
-public final class InventoryBackend implements Backend, Closeable {
+public final class InventoryBackend implements Backend {
     public static final String NAME = "inventory";
     public static final String DESCRIPTION = "records instances and their state only: no virtual machine runs";
     /** The inventory file's name in the data dir. */
@@ -142,6 +141,7 @@ public final class InventoryBackend implements Backend, Closeable {
     }
 
     /** Writes the whole inventory to {@code instances.txt} and deletes the journal, if the journal holds any change. */
+    @Override
     public synchronized void compact() throws IOException {
         compaction.now();
     }

@@ -138,9 +138,17 @@ final class InventoryFile {
     static final class CorruptException extends IOException {
         private static final long serialVersionUID = 1L;
 
+        private final String problem;
+
         CorruptException(Path file, int line, String problem) {
             super("the instance inventory " + file + (line > 0 ? " is invalid at line " + line : " is invalid") + ": " + problem
                     + "; repair it, or move it aside to start with an empty inventory");
+            this.problem = problem;
+        }
+
+        /** What is wrong, without the file, the line or the advice (a journal gives its own). */
+        String problem() {
+            return problem;
         }
     }
 }

@@ -44,7 +44,7 @@ final class InventoryJournal {
         try {
             return new InventoryJournal(AppendLog.read(file, HEADER, AtomicFile.OWNER_ONLY, (line, payload) -> apply(file, line, payload, instances)));
         } catch (AppendLog.CorruptLogException e) {
-            throw new InventoryFile.CorruptException(file, 0, e.getMessage());
+            throw new IOException(e.getMessage(), e); // it names the journal, the line and what to do
         }
     }
 
@@ -77,7 +77,8 @@ final class InventoryJournal {
                         + " Restore it or move it aside, losing the changes it holds");
             }
         } catch (InventoryFile.CorruptException e) {
-            throw new AppendLog.CorruptLogException(e.getMessage());
+            throw new AppendLog.CorruptLogException(file + " line " + line + ": an intact record that does not parse (" + e.problem()
+                    + "); was the file edited? Restore it or move it aside, losing the changes it holds");
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
 import java.util.Set;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.zip.CRC32C;
@@ -36,17 +37,14 @@ public final class AppendLog {
     private final Path file;
     private final String header;
     private final Set<PosixFilePermission> mode;
-    /** Bytes known good: the header and whole records; -1 when the file does not exist. */
+    /** Bytes known good: the header and whole records; -1 when the file does not exist. Anything after them is cut before an append. */
     private long length;
-    /** True when the file may have a torn tail after {@link #length} that must be cut before appending. */
-    private boolean tail;
 
-    private AppendLog(Path file, String header, Set<PosixFilePermission> mode, long length, boolean tail) {
+    private AppendLog(Path file, String header, Set<PosixFilePermission> mode, long length) {
         this.file = file;
         this.header = header;
         this.mode = mode;
         this.length = length;
-        this.tail = tail;
     }
 
     /** Receives each record's payload in order, with its line number; throws if it cannot make sense of it. */
@@ -64,7 +62,7 @@ public final class AppendLog {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return new AppendLog(file, header, mode, -1, false);
+            return new AppendLog(file, header, mode, -1);
         }
         byte[] expected = (header + "\n").getBytes(StandardCharsets.US_ASCII);
         if (bytes.length < expected.length || !java.util.Arrays.equals(bytes, 0, expected.length, expected, 0, expected.length)) {
@@ -83,7 +81,7 @@ public final class AppendLog {
             start = end + 1;
             good = start;
         }
-        return new AppendLog(file, header, mode, good, good < bytes.length);
+        return new AppendLog(file, header, mode, good);
     }
 
     /** Appends {@code payload} (one line: no CR or LF; written as UTF-8) as one record and forces it to disk. */
@@ -95,19 +93,16 @@ public final class AppendLog {
             AtomicFile.write(file, (header + "\n").getBytes(StandardCharsets.US_ASCII), mode);
             length = header.length() + 1;
         }
-        byte[] line = (payload + " " + checksum(payload.getBytes(StandardCharsets.UTF_8)) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        byte[] line = (payload + " " + checksum(bytes, 0, bytes.length) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            if (tail) {
-                out.truncate(length); // a torn record (a crash, a failed write): never leave it between two good ones
-            }
-            tail = true; // until this record is whole on disk
+            out.truncate(length); // a torn record (a crash, a failed write): never leave it between two good ones; else a no-op
             ByteBuffer buffer = ByteBuffer.wrap(line);
             long position = length;
             while (buffer.hasRemaining()) {
                 position += out.write(buffer, position);
             }
             out.force(true);
-            tail = false;
         }
         length += line.length;
     }
@@ -128,7 +123,6 @@ public final class AppendLog {
             AtomicFile.syncDirectory(file.toAbsolutePath().getParent());
         }
         length = -1;
-        tail = false;
     }
 
     /** The payload of the line {@code [start, end)} if its checksum holds, else null. */
@@ -139,7 +133,7 @@ public final class AppendLog {
         }
         String payload = new String(bytes, start, space - start, StandardCharsets.UTF_8);
         String crc = new String(bytes, space + 1, 8, StandardCharsets.US_ASCII);
-        return crc.equals(checksum(java.util.Arrays.copyOfRange(bytes, start, space))) ? payload : null;
+        return crc.equals(checksum(bytes, start, space)) ? payload : null;
     }
 
     private static void requireNoIntactLineAfter(Path file, byte[] bytes, int from, int damaged) throws CorruptLogException {
@@ -165,10 +159,11 @@ public final class AppendLog {
         return -1;
     }
 
-    private static String checksum(byte[] payload) {
+    /** CRC-32C of {@code bytes[from, to)} as 8 lower-case hex digits (no copy, no {@code String.format}: a replay checks every record). */
+    private static String checksum(byte[] bytes, int from, int to) {
         CRC32C crc = new CRC32C();
-        crc.update(payload);
-        return String.format("%08x", crc.getValue());
+        crc.update(bytes, from, to - from);
+        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
     /** A journal that cannot have been left by a crash: a wrong header, or damage before intact records. */

@@ -51,15 +51,18 @@ public final class LimitValues {
 
     /** The value of a count key of this table. */
     public int count(Limit limit) {
-        return value(limit);
+        return value(limit, false);
     }
 
     /** The value of a seconds key of this table. */
     public Duration seconds(Limit limit) {
-        return Duration.ofSeconds(value(limit));
+        return Duration.ofSeconds(value(limit, true));
     }
 
-    private int value(Limit limit) {
+    private int value(Limit limit, boolean seconds) {
+        if (limit.seconds() != seconds) {
+            throw new IllegalStateException(limit.key() + (limit.seconds() ? " counts seconds" : " counts things, not seconds"));
+        }
         Integer value = values.get(limit);
         if (value == null) {
             throw new IllegalStateException(limit.key() + " is not a key of this table");

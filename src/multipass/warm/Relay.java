@@ -53,11 +53,7 @@ final class Relay {
             }
             SpareConnection.Connection daemon;
             try {
-                daemon = spare.take().orElse(null);
-                if (daemon == null) {
-                    List<Object> identity = spare.identityNow(); // before the dial: a change during it is seen next time
-                    daemon = new SpareConnection.Connection(dialer.dial(target), identity);
-                }
+                daemon = connection();
             } catch (IOException e) {
                 // The CLI goes direct and meets the same failure, with its exact message and exit code.
                 cli.send(Reply.error(Status.UNAVAILABLE, "cannot reach the daemon: " + e.getMessage()));
@@ -65,6 +61,16 @@ final class Relay {
             }
             relay(cli, daemon);
         }
+    }
+
+    /** The spare connection if it is still fit, else a new one. */
+    private SpareConnection.Connection connection() throws IOException {
+        Optional<SpareConnection.Connection> kept = spare.take();
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        List<Object> identity = spare.identityNow(); // before the dial: a change during it is seen next time
+        return new SpareConnection.Connection(dialer.dial(target), identity);
     }
 
     /** Closes the spare connection (the warm client is going). */

@@ -134,5 +134,7 @@ class InventoryJournalTest {
         Files.writeString(journal(), Files.readString(journal()) + String.format("=\tname=bad %08x\n", crc.getValue()));
         IOException e = assertThrows(IOException.class, this::reopened);
         assertTrue(e.getMessage().contains(journal().toString()), e.getMessage());
+        assertEquals(journal() + " line 3: an intact record that does not parse (expected 7 tab-separated fields, found 1); was the file"
+                + " edited? Restore it or move it aside, losing the changes it holds", e.getMessage(), "said once, with a journal's advice");
     }
 }

@@ -45,4 +45,13 @@ class LimitValuesTest {
         Exception unknown = assertThrows(LimitValues.InvalidLimitException.class, () -> LimitValues.requireKnown(Map.of("slot", "1"), TABLE));
         assertEquals("unknown key 'slot'; known keys: [slots, wait_seconds]", unknown.getMessage());
     }
+
+    @Test
+    void aKeyIsReadOnlyInItsOwnUnit() {
+        LimitValues values = LimitValues.read(List.of(WAIT, SLOTS), Map.of());
+        assertEquals(Duration.ofSeconds(5), values.seconds(WAIT));
+        assertEquals(2, values.count(SLOTS));
+        assertThrows(IllegalStateException.class, () -> values.count(WAIT));
+        assertThrows(IllegalStateException.class, () -> values.seconds(SLOTS));
+    }
 }
