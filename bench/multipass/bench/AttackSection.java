@@ -7,8 +7,6 @@ import multipass.tls.IdentityException;
 import multipass.tls.PublishedAuthority;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -51,7 +49,7 @@ final class AttackSection {
     }
 
     void run() throws IOException, InterruptedException {
-        int port = freePort();
+        int port = Workspace.freePort();
         for (int round = 1; round <= rounds; round++) {
             try (DaemonProcess daemon = starter.start("127.0.0.1:" + port, "daemon-tcp-" + round)) {
                 Connection.Target target = new Connection.Target(Address.parse(daemon.address()), List.of(publishedCa(port)));
@@ -100,12 +98,6 @@ final class AttackSection {
             return PublishedAuthority.read(PublishedAuthority.forTcpPort(rendezvousDir, port), null);
         } catch (IdentityException e) {
             throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -7,8 +7,6 @@ import multipass.tls.IdentityException;
 import multipass.tls.PublishedAuthority;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +62,7 @@ final class TcpHandshakeSection {
     private Variant start(String label, Path jar, ScaleData data, CurrentUser me) throws IOException {
         Path dir = workspace.root().resolve("tcp-data-" + (jar.equals(options.jar()) ? "after" : "before"));
         data.write(dir, 0, 0, PASSPHRASE, me.name(), me.uid());
-        int port = freePort();
+        int port = Workspace.freePort();
         DaemonProcess daemon = DaemonProcess.start(jvm, options.daemonJvm(), jar, "127.0.0.1:" + port, dir, workspace,
                 "daemon-tcp-" + (jar.equals(options.jar()) ? "after" : "before"));
         Connection.Target target;
@@ -123,11 +121,5 @@ final class TcpHandshakeSection {
 
     private static double[] toArray(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.bench;
 
+import multipass.warm.WarmDirectory;
+import multipass.warm.WarmMain;
+import multipass.warm.WarmStarter;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +70,7 @@ final class WarmSection {
         report(table, result);
         Thread.sleep(3000);
         table.note("the idle warm client (3 s after the last command): " + rss(warm) + " resident; started with "
-                + "-Xms8m -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=16m");
+                + String.join(" ", WarmStarter.JVM_OPTIONS));
         warm.destroy();
     }
 
@@ -97,7 +101,7 @@ final class WarmSection {
         while (System.nanoTime() < deadline) {
             Optional<ProcessHandle> warm = ProcessHandle.allProcesses().filter(p -> {
                 List<String> args = List.of(p.info().arguments().orElse(new String[0]));
-                return args.contains("__warm-client") && args.stream().anyMatch(a -> a.startsWith(home));
+                return args.contains(WarmMain.ENTRY) && args.stream().anyMatch(a -> a.startsWith(home));
             }).findFirst();
             if (warm.isPresent() && listening(warm.get())) {
                 return warm.get();
@@ -109,7 +113,7 @@ final class WarmSection {
 
     /** True once the warm client holds a listening socket (its socket file is renamed into place after bind). */
     private static boolean listening(ProcessHandle warm) throws IOException {
-        Path dir = Path.of("/tmp", "multipass-warm-" + Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        Path dir = WarmDirectory.of(null); // the workspace's environment has no XDG_RUNTIME_DIR
         if (!Files.isDirectory(dir)) {
             return false;
         }

@@ -5,6 +5,8 @@ import multipass.platform.CurrentUser;
 import multipass.platform.Platform;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +66,13 @@ final class Workspace implements AutoCloseable {
     /** The daemon's Unix socket. */
     Path socket() {
         return root.resolve("s");
+    }
+
+    /** A loopback TCP port free a moment ago, for a daemon the bench starts on TCP. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** The environment of every process the bench starts. */

@@ -49,7 +49,7 @@ public final class Cli {
         } catch (IllegalArgumentException e) {
             throw new ClientFailure(e.getMessage(), "Check " + Platform.SERVER_ADDRESS_VARIABLE + ".", e);
         }
-        return WarmPath.connect(WarmPath.target(platform, address), WarmPath.persist(platform),
+        return WarmPath.connect(platform, address,
                 () -> DaemonConnection.open(address, platform.clientIdentityDir(), platform.rendezvousDirs()));
     }
 

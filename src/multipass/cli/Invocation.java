@@ -135,7 +135,7 @@ final class Invocation {
         String address;
         Path certificate;
         try (DaemonConnection connection = connector.connect()) {
-            address = connection.address().toString();
+            address = connection.address();
             certificate = connection.certificateFile();
             reply = connection.call(request, this::printLog, batches);
         } catch (ClientFailure failure) {

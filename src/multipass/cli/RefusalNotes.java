@@ -13,8 +13,6 @@ import java.util.Map;
  * no I/O, no hashing (the warm client's relay path loads no TLS code). Immutable.
  */
 final class RefusalNotes {
-    /** Hex digits of a fingerprint shown in a refusal, as in {@code trust list}'s table. */
-    static final int SHORT_FINGERPRINT = 16;
     static final String MORE = "See 'multipass trust status' for more.";
 
     private final boolean root;
@@ -37,7 +35,7 @@ final class RefusalNotes {
         Map<String, String> caller = reply.records().get(0);
         String fingerprint = caller.getOrDefault("fingerprint", "none");
         String certificate = fingerprint.equals("none") ? "no client certificate"
-                : "client certificate " + fingerprint.substring(0, Math.min(SHORT_FINGERPRINT, fingerprint.length()));
+                : "client certificate " + TrustCommand.shortFingerprint(fingerprint);
         String uid = caller.getOrDefault("uid", "unknown");
         StringBuilder text = new StringBuilder(uid.equals("unknown")
                 ? "Refused: " + certificate + " (the daemon cannot tell which local user this is).\n"

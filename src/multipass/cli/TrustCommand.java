@@ -108,8 +108,12 @@ final class TrustCommand implements Command {
 
     private static Map<String, String> shortened(Map<String, String> record) {
         Map<String, String> copy = new LinkedHashMap<>(record);
-        String fingerprint = copy.getOrDefault("fingerprint", "");
-        copy.put("fingerprint", fingerprint.substring(0, Math.min(SHORT_FINGERPRINT, fingerprint.length())));
+        copy.put("fingerprint", shortFingerprint(copy.getOrDefault("fingerprint", "")));
         return copy;
+    }
+
+    /** A fingerprint as the table shows it (and a refusal names it): its first {@link #SHORT_FINGERPRINT} characters. */
+    static String shortFingerprint(String fingerprint) {
+        return fingerprint.substring(0, Math.min(SHORT_FINGERPRINT, fingerprint.length()));
     }
 }

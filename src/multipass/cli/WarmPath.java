@@ -25,11 +25,13 @@ public final class WarmPath {
     private WarmPath() {
     }
 
-    /** A connection for one command, warm or direct. */
-    static DaemonConnection connect(WarmTarget target, Duration persist, DaemonConnector direct) throws ClientFailure {
+    /** A connection for one command to the daemon at {@code address}, warm or direct; the warm target is made only when persist is on. */
+    static DaemonConnection connect(Platform platform, Address address, DaemonConnector direct) throws ClientFailure {
+        Duration persist = persist(platform);
         if (persist.isZero()) {
             return direct.connect();
         }
+        WarmTarget target = target(platform, address);
         Optional<FrameChannel> warm = WarmRoute.handOver(target);
         if (warm.isPresent()) {
             return DaemonConnection.relayed(warm.get(), target.address(), target.identityDir());
@@ -45,13 +47,13 @@ public final class WarmPath {
     }
 
     /** The warm client's target for this user's identity and {@code address}. */
-    static WarmTarget target(Platform platform, Address address) {
+    private static WarmTarget target(Platform platform, Address address) {
         return WarmTarget.of(address.toString(), platform.clientIdentityDir(), platform.rendezvousDirs(), platform.clientConfigFile(),
                 WarmDirectory.of(platform.variable("XDG_RUNTIME_DIR")));
     }
 
     /** {@code client.persist} for this command: {@code MULTIPASS_PERSIST} if set, else the user's setting. */
-    static Duration persist(Platform platform) {
+    private static Duration persist(Platform platform) {
         return PersistTime.effective(platform.variable(PersistTime.VARIABLE), platform.clientConfigFile());
     }
 

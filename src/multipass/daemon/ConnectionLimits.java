@@ -30,9 +30,6 @@ final class ConnectionLimits {
     /** Every key of this group, for the check of {@code [Limits]}. */
     static final List<Limit> KEYS = List.of(MAX_PENDING_HANDSHAKES, MAX_PENDING_HANDSHAKES_PER_USER, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_USER, IDLE_TIMEOUT);
 
-    /** The defaults. */
-    static final ConnectionLimits DEFAULTS = fromSettings(Map.of());
-
     private final LimitValues values;
 
     private ConnectionLimits(LimitValues values) {

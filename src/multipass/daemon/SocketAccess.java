@@ -77,7 +77,7 @@ final class SocketAccess {
         if (group != null) {
             Files.getFileAttributeView(socket, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(group);
         }
-        Files.setPosixFilePermissions(socket, openMode ? OPEN : restrictedMode());
+        Files.setPosixFilePermissions(socket, openMode ? OPEN : restricted);
         this.open = openMode;
     }
 
@@ -99,20 +99,16 @@ final class SocketAccess {
     /** Restricts the socket again (the trust store became empty). */
     synchronized void restrict() throws IOException {
         if (open) {
-            change(restrictedMode());
+            change(restricted);
             open = false;
             LOG.log(System.Logger.Level.INFO, "socket {0} is restricted again (mode {1}, group {2})", path,
-                    PosixFilePermissions.toString(restrictedMode()), group == null ? "unchanged" : group.getName());
+                    PosixFilePermissions.toString(restricted), group == null ? "unchanged" : group.getName());
         }
     }
 
     /** True while the socket is open to everyone. */
     synchronized boolean isOpen() {
         return open;
-    }
-
-    private Set<PosixFilePermission> restrictedMode() {
-        return restricted;
     }
 
     private void change(Set<PosixFilePermission> mode) throws IOException {

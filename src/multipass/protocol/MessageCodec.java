@@ -103,6 +103,24 @@ public final class MessageCodec {
         return out.bytes();
     }
 
+    /**
+     * Whether {@code body} is a reply, from its header alone: for a relay that passes frames on
+     * without decoding them. Throws for a body too short, of another version or of no known type.
+     */
+    public static boolean isReply(byte[] body) throws ProtocolException {
+        if (body.length < 2) {
+            throw new ProtocolException("message too short: " + body.length + " byte(s)");
+        }
+        if (Byte.toUnsignedInt(body[0]) != VERSION) {
+            throw new VersionMismatchException(Byte.toUnsignedInt(body[0]));
+        }
+        int type = Byte.toUnsignedInt(body[1]);
+        if (type < TYPE_REQUEST || type > TYPE_RECORDS) {
+            throw new ProtocolException("unknown message type " + type);
+        }
+        return type == TYPE_REPLY;
+    }
+
     /** Decodes one body, or throws a {@link ProtocolException} that says what is wrong. */
     public static Message decode(byte[] body) throws ProtocolException {
         ByteBuffer in = ByteBuffer.wrap(body);

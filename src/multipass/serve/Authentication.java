@@ -60,7 +60,7 @@ public final class Authentication {
 
     /**
      * {@code authenticate}, in its steps: check the request, throttle the caller, verify the
-     * passphrase, hold the user to its cap of certificates, admit the certificate. Each step either returns what the next needs or ends
+     * passphrase, admit the certificate (within the user's cap of certificates). Each step either returns what the next needs or ends
      * the request with its reply ({@link Refused}); a new step is one more line here.
      */
     Reply authenticate(Request request, Peer peer) throws IOException {
@@ -68,7 +68,6 @@ public final class Authentication {
             String hash = check(request, peer);
             AuthThrottle.Attempt attempt = throttle(peer);
             verify(request, peer, hash, attempt);
-            cap(peer);
             admit(peer);
             return Reply.ok();
         } catch (Refused refused) {
@@ -156,19 +155,10 @@ public final class Authentication {
     }
 
     /**
-     * Refuses a new certificate of a user who already has {@code max_certificates_per_user}
-     * (re-authenticating a trusted one always succeeds). After the passphrase check, so only
-     * someone who knows the passphrase learns the count; {@link #admit} applies the cap again,
-     * atomically with the add, for concurrent attempts.
+     * Trusts the caller's certificate (already trusted: nothing changes), unless its user already
+     * has {@code max_certificates_per_user}: the store checks that atomically with the add, and
+     * only after the passphrase check, so only someone who knows the passphrase learns the count.
      */
-    private void cap(Peer peer) throws Refused {
-        int count = authorizer.certificatesOf(peer);
-        if (count >= maxCertificatesPerUser && !authorizer.isTrusted(peer)) {
-            throw overCap(peer, count);
-        }
-    }
-
-    /** Trusts the caller's certificate (already trusted: nothing changes). */
     private void admit(Peer peer) throws IOException, Refused {
         TrustStore.Admission admission = authorizer.admit(peer, AdmissionMethod.PASSPHRASE, maxCertificatesPerUser);
         switch (admission.outcome()) {

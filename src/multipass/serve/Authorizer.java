@@ -60,11 +60,6 @@ public final class Authorizer {
         return admins.isAdmin(peer.authority());
     }
 
-    /** Trusts the peer's certificate (persisted before returning); false when it already was. */
-    boolean admit(Peer peer, AdmissionMethod method) throws IOException {
-        return admit(peer, method, Integer.MAX_VALUE).outcome() == TrustStore.Admission.Outcome.ADDED;
-    }
-
     /**
      * Trusts the peer's certificate unless its user already has {@code maxPerUser} trusted
      * certificates (the check and the add are one step in the store); persisted before returning.
@@ -77,11 +72,6 @@ public final class Authorizer {
             applySocketMode();
         }
         return admission;
-    }
-
-    /** How many trusted certificates the peer's OS user has (clients of unknown uid count together). */
-    int certificatesOf(Peer peer) {
-        return store.countOf(peer.userName(), peer.uid());
     }
 
     /** Re-applies the socket mode after entries were removed: restricted again when nobody is trusted. */

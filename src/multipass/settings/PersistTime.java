@@ -73,7 +73,7 @@ public final class PersistTime {
      */
     public static Duration effective(String variable, Path configFile) {
         if (variable != null && !variable.isEmpty()) {
-            return problem(variable).isPresent() ? Duration.ZERO : parse(variable);
+            return orOff(variable);
         }
         return configured(configFile);
     }
@@ -86,6 +86,15 @@ public final class PersistTime {
         } catch (IOException e) {
             return Duration.ZERO; // unreadable: go direct, which gives the same results
         }
-        return problem(value).isPresent() ? Duration.ZERO : parse(value);
+        return orOff(value);
+    }
+
+    /** The duration {@code value} means, or off when it is not valid (parsed once). */
+    private static Duration orOff(String value) {
+        try {
+            return parse(value);
+        } catch (IllegalArgumentException e) {
+            return Duration.ZERO;
+        }
     }
 }

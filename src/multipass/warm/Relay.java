@@ -111,7 +111,7 @@ final class Relay {
             cli.sendBody(frame);
             Optional<Boolean> reply = isReply(frame);
             if (reply.isEmpty()) {
-                return false; // a frame that does not decode ends the relay (the CLI rejects it too)
+                return false; // a frame with a wrong header ends the relay (the CLI rejects it too)
             }
             if (reply.get()) {
                 return true;
@@ -119,10 +119,10 @@ final class Relay {
         }
     }
 
-    /** Whether the frame is the reply, the request's last frame; empty if it does not decode. */
+    /** Whether the frame is the reply, the request's last frame, from its header (the CLI decodes it); empty if the header is wrong. */
     private static Optional<Boolean> isReply(byte[] frame) {
         try {
-            return Optional.of(MessageCodec.decode(frame) instanceof Reply);
+            return Optional.of(MessageCodec.isReply(frame));
         } catch (ProtocolException e) {
             return Optional.empty();
         }

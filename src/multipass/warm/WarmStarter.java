@@ -19,7 +19,8 @@ import java.util.List;
  * start one at once: all but one exit at once on the target's lock file. Stateless.
  */
 public final class WarmStarter {
-    private static final List<String> JVM_OPTIONS = List.of("-XX:+IgnoreUnrecognizedVMOptions", "-Xms8m", "-Xmx32m",
+    /** The warm client's JVM options (the bench reports them beside its memory). */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+IgnoreUnrecognizedVMOptions", "-Xms8m", "-Xmx32m",
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=16m", "-Xshare:auto");
     private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 

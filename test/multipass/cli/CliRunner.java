@@ -70,7 +70,7 @@ public final class CliRunner {
         String fingerprint = fingerprint();
         multipass.platform.CurrentUser me = multipass.platform.CurrentUser.get();
         return command + " failed: " + AuthenticationFlowIntegrationTest.NOT_AUTHENTICATED + "\n\nRefused: user " + me.name() + " (uid " + me.uid()
-                + "), client certificate " + fingerprint.substring(0, RefusalNotes.SHORT_FINGERPRINT) + ".\n" + RefusalNotes.MORE + "\n";
+                + "), client certificate " + TrustCommand.shortFingerprint(fingerprint) + ".\n" + RefusalNotes.MORE + "\n";
     }
 
     /** This user's certificate file (made by its first command). */

@@ -399,4 +399,14 @@ class MessageCodecTest {
             return out.toByteArray();
         }
     }
+
+    @Test
+    void theHeaderAloneTellsAReplyFromTheFramesBeforeIt() throws ProtocolException {
+        assertTrue(MessageCodec.isReply(MessageCodec.encode(Reply.ok())));
+        assertFalse(MessageCodec.isReply(MessageCodec.encode(new LogLine(LogLevel.INFO, "working"))));
+        assertFalse(MessageCodec.isReply(MessageCodec.encode(new RecordBatch(List.of(Map.of("name", "a"))))));
+        assertThrows(VersionMismatchException.class, () -> MessageCodec.isReply(new byte[] {1, 3}));
+        assertThrows(ProtocolException.class, () -> MessageCodec.isReply(new byte[] {(byte) MessageCodec.VERSION, 9}));
+        assertThrows(ProtocolException.class, () -> MessageCodec.isReply(new byte[] {(byte) MessageCodec.VERSION}));
+    }
 }

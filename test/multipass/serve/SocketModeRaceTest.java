@@ -49,7 +49,7 @@ class SocketModeRaceTest {
         byte[] newcomerDer = newcomer.certificate().getEncoded();
         HeldEndpoint endpoint = new HeldEndpoint(() -> store.find(newcomerDer).isPresent());
         Authorizer authorizer = new Authorizer(store, new AdminPolicy(UserDatabase.system(), null, 0), endpoint, Clock.systemUTC());
-        authorizer.admit(peer(old), AdmissionMethod.PASSPHRASE);
+        authorizer.admit(peer(old), AdmissionMethod.PASSPHRASE, Integer.MAX_VALUE);
 
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread remover = new Thread(() -> {
@@ -62,7 +62,7 @@ class SocketModeRaceTest {
         }, "remover");
         remover.start();
         assertTrue(endpoint.restricting.await(10, TimeUnit.SECONDS), "the removal decided to restrict the socket");
-        authorizer.admit(peer(newcomer), AdmissionMethod.PASSPHRASE);
+        authorizer.admit(peer(newcomer), AdmissionMethod.PASSPHRASE, Integer.MAX_VALUE);
         remover.join(10_000);
         assertNull(failure.get());
         assertEquals(1, store.entries().size(), "the newcomer is trusted");
