@@ -1,37 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.platform.Address;
+import multipass.grpc.CallResult;
+import multipass.grpc.GrpcClient;
+import multipass.http2.Http2Connection;
+import multipass.proto.ProtoException;
+import multipass.protocol.LogLevel;
 import multipass.protocol.LogLine;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
+import multipass.protocol.RpcMethod;
+import multipass.protocol.RpcMethods;
+import multipass.protocol.Status;
 import multipass.tls.ClientIdentity;
-import multipass.transport.FrameChannel;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The client's verified connection to the daemon: directly over mutual TLS ({@link #open},
- * made by {@link DaemonDial}), or through the user's warm client ({@link #relayed}), which holds
- * that TLS connection for it. A request, possibly holding a passphrase, is sent only over one
- * of these. This class names no TLS type, so a command on the warm path loads none.
- * Not thread-safe.
+ * The client's verified connection to the daemon, as gRPC over HTTP/2: directly over mutual TLS
+ * (made by {@link DaemonDial}), or through the user's warm client, which holds that TLS
+ * connection for it. A request, possibly holding a passphrase, is sent only over one of these.
+ * One command makes one call, as Multipass's client does. The connection's frames are read on
+ * a thread of its own; the call's replies are handed over on the caller's thread.
  */
 final class DaemonConnection implements AutoCloseable {
-    private final FrameChannel frames;
+    private final Http2Connection http2;
+    private final GrpcClient grpc;
     private final String address;
     private final Path identityDir;
 
-    /** A connection to the daemon at {@code address}, as the identity kept in {@code identityDir}. */
-    DaemonConnection(FrameChannel frames, String address, Path identityDir) {
-        this.frames = frames;
+    /** A connection to the daemon at {@code address}, as the identity kept in {@code identityDir}, once HTTP/2 runs on it. */
+    DaemonConnection(Http2Connection http2, String address, Path identityDir) {
+        this.http2 = http2;
+        this.grpc = new GrpcClient(http2, RpcMethods.AUTHORITY);
         this.address = address;
         this.identityDir = identityDir;
+        Thread reader = new Thread(this::readFrames, "http2-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readFrames() {
+        try {
+            http2.run();
+        } catch (IOException e) {
+            // The call in progress, if any, fails with the connection and says so.
+            return;
+        }
     }
 
     /** The daemon's address, as {@code MULTIPASS_SERVER_ADDRESS} spells it. */
@@ -39,52 +59,91 @@ final class DaemonConnection implements AutoCloseable {
         return address;
     }
 
-    /** The certificate file of the identity this connection presents (a constant: no TLS class is loaded). */
+    /** The certificate file of the identity this connection presents. */
     Path certificateFile() {
         return identityDir.resolve(ClientIdentity.CERT_FILE);
     }
 
     /**
-     * Connects to {@code address} as the identity kept in {@code identityDir}; for TCP the
-     * daemon's CA is looked up in {@code rendezvousDirs}.
-     */
-    static DaemonConnection open(Address address, Path identityDir, List<Path> rendezvousDirs) throws ClientFailure {
-        return DaemonDial.open(address, identityDir, rendezvousDirs);
-    }
-
-    /** A connection through the user's warm client (package {@code warm}), which holds the TLS connection to {@code address}. */
-    static DaemonConnection relayed(FrameChannel frames, String address, Path identityDir) {
-        return new DaemonConnection(frames, address, identityDir);
-    }
-
-    /** The verified frames, for the warm client to relay through. */
-    FrameChannel frames() {
-        return frames;
-    }
-
-    /**
-     * Sends {@code request}, passes log lines to {@code logs} and the records of a reply streamed
-     * over several frames to {@code batches} as they arrive; returns the final reply message
-     * (its status, message and the last records).
+     * Sends {@code request} as the call of its method, passes log lines to {@code logs} and the
+     * records of reply messages to {@code batches} as they arrive; returns the status, its
+     * message and, for an error, the record the daemon attached to it.
      */
     Reply call(Request request, Consumer<LogLine> logs, Consumer<List<Map<String, String>>> batches) throws ClientFailure {
+        RpcMethod method = RpcMethods.byCommand(request.command());
+        ReplyCollector replies = new ReplyCollector(method, logs, batches);
+        CallResult result;
         try {
-            frames.send(request);
-            return frames.receiveReply(logs, batches);
-        } catch (EOFException e) {
-            throw new ClientFailure(e.getMessage(), null, e);
+            result = grpc.call(method.path(), method.encodeRequest(request), null, replies::accept);
         } catch (IOException e) {
             throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
+        }
+        if (replies.failure != null) {
+            throw new ClientFailure("the daemon sent a reply that cannot be read: " + replies.failure.getMessage(), null, replies.failure);
+        }
+        if (result.status() == Status.UNIMPLEMENTED && method.ours()) {
+            throw new ClientFailure("the daemon at '" + address + "' does not offer '" + method.command().replace('-', ' ')
+                    + "': it is not a multipass-java daemon (Multipass's own daemon has no such command)", null, null);
+        }
+        if (result.status() == Status.OK) {
+            replies.finish();
+            return Reply.ok();
+        }
+        return new Reply(result.status(), result.message(), RpcMethods.recordOf(result.trailers()));
+    }
+
+    /** Turns reply messages into log lines and records, keeping Multipass's rule that the last message is the result. */
+    private static final class ReplyCollector {
+        private final RpcMethod method;
+        private final Consumer<LogLine> logs;
+        private final Consumer<List<Map<String, String>>> batches;
+        private byte[] last;
+        private boolean anyRecords;
+        private ProtoException failure;
+
+        ReplyCollector(RpcMethod method, Consumer<LogLine> logs, Consumer<List<Map<String, String>>> batches) {
+            this.method = method;
+            this.logs = logs;
+            this.batches = batches;
+        }
+
+        void accept(byte[] message) {
+            if (failure != null) {
+                return;
+            }
+            last = message;
+            try {
+                RpcMethod.Decoded decoded = method.decodeReply(message);
+                if (decoded.logLine() != null) {
+                    logs.accept(new LogLine(LogLevel.ERROR, decoded.logLine()));
+                }
+                if (!decoded.records().isEmpty()) {
+                    anyRecords = true;
+                    batches.accept(decoded.records());
+                }
+            } catch (ProtoException e) {
+                failure = e;
+            }
+        }
+
+        /** An OK call whose messages held no record: the last message is the result, even if empty (a value of ""). */
+        void finish() throws ClientFailure {
+            if (anyRecords) {
+                return;
+            }
+            try {
+                List<Map<String, String>> records = new ArrayList<>(method.resultOf(last));
+                if (!records.isEmpty()) {
+                    batches.accept(records);
+                }
+            } catch (ProtoException e) {
+                throw new ClientFailure("the daemon sent a reply that cannot be read: " + e.getMessage(), null, e);
+            }
         }
     }
 
     @Override
     public void close() {
-        try {
-            frames.close();
-        } catch (IOException e) {
-            // The reply is in hand; a failed close_notify changes nothing for the user.
-            return;
-        }
+        http2.close();
     }
 }

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.http2.Http2Connection;
+import multipass.http2.Http2Settings;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
+import multipass.platform.Platform;
 import multipass.platform.UserDatabase;
 import multipass.tls.ClientIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
 import multipass.tls.PublishedAuthority;
 import multipass.tls.TlsContexts;
-import multipass.transport.FrameChannel;
 import multipass.transport.HandshakeCutShortException;
 import multipass.transport.TlsChannel;
 
@@ -79,7 +81,12 @@ final class DaemonDial {
                 closeQuietly(channel);
                 throw e;
             }
-            return new DaemonConnection(new FrameChannel(tls), address.toString(), identityDir);
+            if (!TlsContexts.speaksH2(tls.engine())) {
+                closeQuietly(channel);
+                throw new ClientFailure("the daemon at '" + address + "' did not agree to speak HTTP/2 (TLS ALPN '" + TlsContexts.ALPN_H2
+                        + "'), which gRPC needs", "It is not a Multipass daemon, or one too old to speak gRPC.", null);
+            }
+            return new DaemonConnection(Http2Connection.client(tls, Http2Settings.DEFAULTS), address.toString(), identityDir);
         } catch (IdentityException e) {
             closeQuietly(channel);
             throw new ClientFailure(e.getMessage(), null, e);
@@ -180,7 +187,9 @@ final class DaemonDial {
      * another user planted (say in a shared directory after the daemon stopped) would
      * otherwise bring its own CA and collect passphrases. The name is the one the user
      * database gives the socket's uid, so only the account of that name counts, and only root
-     * can make an account. A CA file still empty is one a daemon that systemd is starting for
+     * can make an account. Where no CA is published beside the socket, Multipass's own root
+     * certificate ({@link Platform#MULTIPASS_ROOT_CERTIFICATES}, owned by root) is the one to
+     * trust: the socket is then Canonical's daemon's. A CA file still empty is one a daemon that systemd is starting for
      * this connection has yet to fill: it is waited for.
      */
     private static X509Certificate readAuthority(Path socket) throws IdentityException, IOException {
@@ -192,6 +201,13 @@ final class DaemonDial {
                     + " to '" + PACKAGED_DAEMON_USER + "' (the packaged service) or to you, for your own daemon");
         }
         Path published = PublishedAuthority.forSocket(socket);
+        if (!Files.exists(published, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path multipass : Platform.MULTIPASS_ROOT_CERTIFICATES) {
+                if (Files.exists(multipass, LinkOption.NOFOLLOW_LINKS)) {
+                    return PublishedAuthority.read(multipass, "root"); // Canonical's daemon: its root certificate, root's
+                }
+            }
+        }
         PublishedAuthority.awaitPublication(published, FIRST_START_PATIENCE);
         return PublishedAuthority.read(published, owner);
     }

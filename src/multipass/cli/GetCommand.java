@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.settings.Setting;
 import multipass.settings.SettingKeys;
 
 import java.util.List;
@@ -35,7 +36,11 @@ final class GetCommand implements Command {
         if (call.args().isEmpty()) {
             throw call.usageError("Need a key, or --keys to list them.");
         }
-        call.out().println(SettingValues.get(call, SettingValues.requireKnown(call, call.args().get(0))));
+        Setting setting = SettingValues.requireKnown(call, call.args().get(0));
+        String value = SettingValues.get(call, setting);
+        // A secret's value never leaves the daemon: any daemon, ours or Multipass's, says whether
+        // one is set by sending something or nothing, and Multipass's client prints it so.
+        call.out().println(setting.secret() ? Boolean.toString(!value.isEmpty()) : value);
         return 0;
     }
 }

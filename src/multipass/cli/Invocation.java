@@ -164,8 +164,9 @@ final class Invocation {
         }
     }
 
+    /** A daemon's log line, printed raw: it ends in its own newline, as Multipass's do. */
     private void printLog(LogLine line) {
-        err.println(line.text());
+        err.print(line.text());
     }
 
     private static boolean daemonFault(Status status) {

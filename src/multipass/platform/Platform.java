@@ -2,6 +2,7 @@
 package multipass.platform;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -78,10 +79,32 @@ public final class Platform {
         return root ? Path.of("/var/lib/multipassd") : xdgDataHome().resolve("multipassd");
     }
 
-    /** Where the client looks for the daemon: {@code $MULTIPASS_SERVER_ADDRESS}, else the system default. */
+    /** The socket of Multipass's snap, where its client and daemon meet when installed as a snap. */
+    public static final Path SNAP_SOCKET = Path.of("/var/snap/multipass/common/multipass_socket");
+    /**
+     * Where Multipass's daemon keeps the root certificate its clients trust: in the snap, and in
+     * other installs. The client uses it when no CA is published beside the socket.
+     */
+    public static final List<Path> MULTIPASS_ROOT_CERTIFICATES = List.of(
+            Path.of("/var/snap/multipass/common/data/multipassd/multipass_root_cert.pem"),
+            Path.of("/usr/local/etc/multipassd/multipass_root_cert.pem"));
+
+    /**
+     * Where the client looks for the daemon: {@code $MULTIPASS_SERVER_ADDRESS}; else the system
+     * default; on Linux, when that socket does not exist and the snap's does, the snap's (where
+     * Canonical's Multipass listens when installed as a snap).
+     */
     public Address clientAddress() {
         String configured = env.get(SERVER_ADDRESS_VARIABLE);
-        return configured == null || configured.isEmpty() ? systemAddress() : Address.parse(configured);
+        if (configured != null && !configured.isEmpty()) {
+            return Address.parse(configured);
+        }
+        Address system = systemAddress();
+        if (os == Os.LINUX && system instanceof Address.Unix unix && !Files.exists(unix.path(), LinkOption.NOFOLLOW_LINKS)
+                && Files.exists(SNAP_SOCKET, LinkOption.NOFOLLOW_LINKS)) {
+            return new Address.Unix(SNAP_SOCKET);
+        }
+        return system;
     }
 
     /** The address a daemon listens on by default: the system socket as root, else a per-user one. */

@@ -2,5 +2,5 @@
 package multipass.protocol;
 
 /** One daemon log line streamed to the client while its request is served. */
-public record LogLine(LogLevel level, String text) implements Message {
+public record LogLine(LogLevel level, String text) {
 }

@@ -11,7 +11,7 @@ import java.util.function.Function;
  * The records of a reply, made one at a time as they are read: a list view over an immutable
  * snapshot of items (instances, trusted certificates) that turns item {@code i} into its record
  * only when asked. A reply of 100,000 records then costs the daemon one reference per item, not
- * 100,000 maps, while {@link ReplyFrames} encodes it frame by frame. A {@link Reply} keeps such a
+ * 100,000 maps, while {@link RpcMethod#encodeReply} encodes it message by message. A {@link Reply} keeps such a
  * view as it is instead of copying it. Immutable, thread-safe if {@code toRecord} is.
  */
 public final class RecordView<T> extends AbstractList<Map<String, String>> implements RandomAccess {
@@ -30,7 +30,7 @@ public final class RecordView<T> extends AbstractList<Map<String, String>> imple
 
     @Override
     public Map<String, String> get(int index) {
-        return Message.ordered(toRecord.apply(items.get(index)));
+        return Records.ordered(toRecord.apply(items.get(index)));
     }
 
     @Override

@@ -7,14 +7,13 @@ import java.util.Map;
 /**
  * The daemon's answer to a request: a status, a human-readable message and zero or more records
  * (ordered string maps: an instance, a trusted client, the daemon's version...). On the wire a
- * reply whose records do not fit in one frame travels as {@link RecordBatch}es and then a final
- * reply message with the status, the message and the last records ({@link ReplyFrames}); the
- * record of this type then holds only the records of its own frame. The records are copied,
+ * reply travels as the reply messages of the call's method ({@link RpcMethod}): a long list in
+ * several messages, each made only when the one before is sent. The records are copied,
  * except a {@link RecordView}, which is immutable and makes each record when it is read.
  */
-public record Reply(Status status, String message, List<Map<String, String>> records) implements Message {
+public record Reply(Status status, String message, List<Map<String, String>> records) {
     public Reply {
-        records = records instanceof RecordView<?> ? records : records.stream().map(Message::ordered).toList();
+        records = records instanceof RecordView<?> ? records : records.stream().map(Records::ordered).toList();
     }
 
     /** A successful reply carrying {@code records}. */

@@ -8,10 +8,10 @@ import java.util.Map;
  * One client request: a command name, the client's verbosity (0-4), positional arguments
  * and named options. Arguments may hold a passphrase, so {@link #toString()} never shows them.
  */
-public record Request(String command, int verbosity, List<String> args, Map<String, String> options) implements Message {
+public record Request(String command, int verbosity, List<String> args, Map<String, String> options) {
     public Request {
         args = List.copyOf(args);
-        options = Message.ordered(options);
+        options = Records.ordered(options);
         if (verbosity < 0 || verbosity > LogLevel.TRACE.number()) {
             throw new IllegalArgumentException("verbosity must be 0 to 4, not " + verbosity);
         }

@@ -17,11 +17,8 @@ public enum Status {
         return ordinal();
     }
 
-    /** The status with gRPC code {@code code}. */
-    static Status ofCode(int code) throws ProtocolException {
-        if (code < 0 || code >= BY_CODE.length) {
-            throw new ProtocolException("unknown status code " + code);
-        }
-        return BY_CODE[code];
+    /** The status with gRPC code {@code code}; a code this build does not know is {@link #UNKNOWN}, as gRPC says. */
+    public static Status of(long code) {
+        return code < 0 || code >= BY_CODE.length ? UNKNOWN : BY_CODE[(int) code];
     }
 }

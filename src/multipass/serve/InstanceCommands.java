@@ -59,6 +59,17 @@ public final class InstanceCommands {
         add(table, CommandNames.RECOVER,
                 (request, peer) -> changed(peer, "recovered", backend.apply(Transition.RECOVER, selection(request, all))));
         add(table, CommandNames.DELETE, this::delete);
+        add(table, CommandNames.RESTART,
+                (request, peer) -> changed(peer, "restarted", backend.apply(Transition.START, selection(request, all))));
+        add(table, CommandNames.SUSPEND, (request, peer) -> {
+            backend.info(selection(request, all)); // the names must exist, as for any other instance command
+            return Reply.error(Status.FAILED_PRECONDITION, "suspend is not supported: the " + backend.name()
+                    + " backend runs no virtual machine, so there is nothing to suspend; use 'multipass stop'");
+        });
+        for (String call : CommandNames.NOT_OFFERED) {
+            add(table, call, (request, peer) -> Reply.error(Status.UNIMPLEMENTED, "'" + call + "' is not available: this daemon"
+                    + " (multipass-java) keeps an inventory of instances and runs no virtual machine, image or snapshot"));
+        }
         add(table, CommandNames.PURGE, (request, peer) -> {
             expect(request, Set.of(), 0);
             return changed(peer, "purged", backend.purge());

@@ -15,6 +15,8 @@ import java.io.IOException;
  * set, never the hash. The passphrase is wiped after use and never logged. Thread-safe.
  */
 public final class PassphraseSetting implements SettingsCommands.Behaviour {
+    /** What {@code get local.passphrase} sends when a passphrase is set. */
+    static final String SET_MARKER = "true";
     private static final System.Logger LOG = System.getLogger(PassphraseSetting.class.getName());
     private static final String KEY = SettingKeys.PASSPHRASE.key();
 
@@ -31,9 +33,14 @@ public final class PassphraseSetting implements SettingsCommands.Behaviour {
         return settings.get(KEY);
     }
 
+    /**
+     * Whether a passphrase is set, as Multipass's clients read it: a non-empty value (a marker,
+     * {@value #SET_MARKER}, never the hash) when set, empty when not. Multipass's own client and
+     * ours both print {@code true} or {@code false} from that.
+     */
     @Override
     public String shown() {
-        return Boolean.toString(!storedHash(settings).isEmpty());
+        return storedHash(settings).isEmpty() ? "" : SET_MARKER;
     }
 
     @Override

@@ -5,7 +5,6 @@ import multipass.protocol.Access;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
 import multipass.protocol.Status;
-import multipass.transport.FrameChannel;
 import multipass.trust.TrustEntry;
 
 import java.io.IOException;
@@ -25,9 +24,6 @@ public final class RequestRouter {
             + " to set and provide you with a trusted passphrase (e.g. via 'multipass set local.passphrase').";
     private static final System.Logger LOG = System.getLogger(RequestRouter.class.getName());
 
-    /** The frame limit before a client is trusted: 64 KiB. */
-    public static final int UNTRUSTED_MAX_FRAME = 64 * 1024;
-
     private final Authorizer authorizer;
     private final RefusalAudit refusals;
     private final CommandTable commands;
@@ -38,15 +34,6 @@ public final class RequestRouter {
         this.commands = commands;
     }
 
-    /**
-     * The largest request frame {@code peer} may send next: {@link FrameChannel#MAX_FRAME} once
-     * it is trusted, {@link #UNTRUSTED_MAX_FRAME} before. Nothing an untrusted client may ask
-     * for (authenticate, or a first request that makes it the first client) comes near it, and
-     * it keeps what a crowd of strangers can make the daemon buffer and decode small.
-     */
-    public int frameLimit(Peer peer) {
-        return authorizer.isTrusted(peer) ? FrameChannel.MAX_FRAME : UNTRUSTED_MAX_FRAME;
-    }
 
     /** The reply to {@code request} from {@code peer}; never throws for a client's mistake. */
     public Reply handle(Request request, Peer peer) throws IOException {

@@ -10,6 +10,7 @@ import multipass.settings.Setting;
 import multipass.settings.SettingKeys;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +41,10 @@ public final class SettingsCommands {
         this.behaviours = Map.copyOf(behaviours);
     }
 
-    /** Registers {@code get} (trusted clients) and {@code set} (as the key's entry says). */
+    /** Registers {@code get} and {@code keys} (trusted clients) and {@code set} (as the key's entry says). */
     void register(CommandTable table) {
         table.add(CommandNames.GET, Access.TRUSTED, (request, peer, trusted) -> get(request));
+        table.add(CommandNames.KEYS, Access.TRUSTED, (request, peer, trusted) -> keys());
         table.add(CommandNames.SET, SettingsCommands::whoMaySet, (request, peer, trusted) -> set(request, peer));
     }
 
@@ -61,6 +63,17 @@ public final class SettingsCommands {
             return Reply.error(Status.INVALID_ARGUMENT, SettingKeys.unrecognized(key));
         }
         return Reply.ok(List.of(Map.of("value", behaviours.get(key).shown())));
+    }
+
+    /** The daemon's keys, one record {@code {key}} each, in the registry's order. */
+    private static Reply keys() {
+        List<Map<String, String>> keys = new ArrayList<>();
+        for (Setting setting : SettingKeys.ALL) {
+            if (setting.home() == Setting.Home.DAEMON) {
+                keys.add(Map.of("key", setting.key()));
+            }
+        }
+        return Reply.ok(keys);
     }
 
     private Reply set(Request request, Peer peer) throws IOException {

@@ -38,9 +38,12 @@ public final class TrustCommands {
         this.authorizer = authorizer;
     }
 
-    /** Registers {@code trust-list} and {@code trust-remove}, both for trusted clients. */
+    /** Registers {@code trust-status} and {@code ping} (anyone), {@code trust-list} and {@code trust-remove} (trusted clients). */
     void register(CommandTable table) {
         table.add(CommandNames.TRUST_STATUS, Access.OPEN, (request, peer, trusted) -> status(peer));
+        // As Multipass's: OK for a trusted caller, else UNAUTHENTICATED with no text; never admits a first client.
+        table.add(CommandNames.PING, Access.OPEN,
+                (request, peer, trusted) -> authorizer.isTrusted(peer) ? Reply.ok() : Reply.error(Status.UNAUTHENTICATED, ""));
         table.add(CommandNames.TRUST_LIST, Access.TRUSTED, (request, peer, trusted) -> list(peer, trusted.orElse(null)));
         table.add(CommandNames.TRUST_REMOVE, Access.TRUSTED, (request, peer, trusted) -> remove(request, peer, trusted.orElse(null)));
     }

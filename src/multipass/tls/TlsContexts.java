@@ -14,6 +14,11 @@ import java.util.function.Supplier;
 /**
  * Builds the two TLS configurations of the product, both TLS 1.3 only.
  *
+ * <p>Both offer one application protocol, ALPN {@value #ALPN_H2}: a peer that offers another is
+ * refused in the handshake (no_application_protocol), and one that offers none completes it
+ * without a protocol, which {@link #speaksH2} tells, so that the caller refuses it with a clear
+ * message instead of speaking HTTP/2 to it.
+ *
  * <ul>
  *   <li>Daemon: presents its server certificate, requests (but does not chain-verify) a client
  *       certificate; authorization happens afterwards against the trust store.
@@ -28,6 +33,11 @@ public final class TlsContexts {
     public static final String PROTOCOL = "TLSv1.3";
     /** The name the daemon's certificate must carry. */
     public static final String SERVER_NAME = "localhost";
+    /**
+     * The one application protocol offered and accepted (RFC 7301 ALPN): HTTP/2 over TLS, which
+     * gRPC requires (a gRPC client refuses a server that selects none).
+     */
+    public static final String ALPN_H2 = "h2";
 
     private final SSLContext context;
     private final boolean client;
@@ -61,6 +71,7 @@ public final class TlsContexts {
         engine.setUseClientMode(client);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {PROTOCOL});
+        parameters.setApplicationProtocols(new String[] {ALPN_H2});
         if (!client) {
             parameters.setWantClientAuth(true);
         }
@@ -76,6 +87,11 @@ public final class TlsContexts {
         } catch (GeneralSecurityException e) {
             throw new IdentityException("cannot initialise TLS: " + e.getMessage(), e);
         }
+    }
+
+    /** True when the handshake of {@code engine} selected ALPN {@value #ALPN_H2}. */
+    public static boolean speaksH2(SSLEngine engine) {
+        return ALPN_H2.equals(engine.getApplicationProtocol());
     }
 
     /** The DER bytes of the peer's leaf certificate, or null when it sent none. */

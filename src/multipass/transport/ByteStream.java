@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A blocking, ordered, two-way byte stream that {@link FrameChannel} frames messages over:
+ * A blocking, ordered, two-way byte stream that HTTP/2 ({@code multipass.http2}) runs over:
  * {@link TlsChannel} (to and from the daemon) or {@link PlainChannel} (between the CLI and its
  * warm client, a private Unix socket of one user). Not thread-safe.
  */

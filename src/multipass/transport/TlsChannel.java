@@ -84,6 +84,11 @@ public final class TlsChannel implements ByteStream {
         }
     }
 
+    /** The engine, for what the handshake negotiated beyond the session (the ALPN protocol). */
+    public SSLEngine engine() {
+        return engine;
+    }
+
     /** The session after the handshake: protocol, cipher suite, peer certificates. */
     public SSLSession session() {
         return engine.getSession();

@@ -5,10 +5,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Everything that travels inside one frame: a request, a streamed log line, a batch of a reply's records, or a reply. */
-public sealed interface Message permits Request, LogLine, RecordBatch, Reply {
+/**
+ * Records: the ordered string maps a reply carries (an instance, a trusted client, the daemon's
+ * version), whose key order is the column order the CLI prints. Stateless.
+ */
+public final class Records {
+    private Records() {
+    }
+
     /** An unmodifiable copy of {@code map} that keeps its iteration order (columns stay in place). */
-    static Map<String, String> ordered(Map<String, String> map) {
+    public static Map<String, String> ordered(Map<String, String> map) {
         return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 }

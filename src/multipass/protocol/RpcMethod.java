@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+package multipass.protocol;
+
+import multipass.proto.ProtoException;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One gRPC method the daemon serves and the CLI calls, and how its Protocol Buffers messages
+ * translate to and from the daemon's commands ({@link Request}) and answers ({@link Reply}).
+ * Both sides use the same translation, so what the CLI encodes is exactly what the daemon
+ * decodes. Immutable; see {@link RpcMethods} for the table.
+ *
+ * <p>Replies follow Multipass's convention: every reply message of a call is of the method's
+ * reply type; the ones before the last carry a {@code log_line} (and, for a long list, part of
+ * the records), and the last one is the result.
+ */
+public final class RpcMethod {
+    /** Encodes a request to the method's request message; decodes it back. */
+    interface RequestCodec {
+        byte[] encode(Request request);
+
+        Request decode(String command, byte[] message) throws ProtoException;
+    }
+
+    /** Encodes an OK reply's records into reply messages; decodes one reply message's records. */
+    interface ReplyCodec {
+        /** The reply messages for {@code records}: one, or several for a list too long for one message. */
+        Iterator<byte[]> encode(List<Map<String, String>> records);
+
+        List<Map<String, String>> decode(byte[] message) throws ProtoException;
+    }
+
+    private final String path;
+    private final String command;
+    private final int logLineField;
+    private final RequestCodec requests;
+    private final ReplyCodec replies;
+
+    RpcMethod(String service, String method, String command, int logLineField, RequestCodec requests, ReplyCodec replies) {
+        this.path = "/" + service + "/" + method;
+        this.command = command;
+        this.logLineField = logLineField;
+        this.requests = requests;
+        this.replies = replies;
+    }
+
+    /** The gRPC path, {@code /<package>.<service>/<method>}. */
+    public String path() {
+        return path;
+    }
+
+    /** The daemon command ({@link CommandNames}) it runs. */
+    public String command() {
+        return command;
+    }
+
+    /** True for the methods of our own service, which Multipass's daemon does not offer. */
+    public boolean ours() {
+        return path.startsWith("/" + RpcMethods.OUR_SERVICE + "/");
+    }
+
+    /** Client: the request message for {@code request}. */
+    public byte[] encodeRequest(Request request) {
+        return requests.encode(request);
+    }
+
+    /** Daemon: the command a request message asks for. */
+    public Request decodeRequest(byte[] message) throws ProtoException {
+        return requests.decode(command, message);
+    }
+
+    /** Daemon: a reply message that carries only one log line. */
+    public byte[] logLine(String text) {
+        return new multipass.proto.ProtoWriter().string(logLineField, text).toByteArray();
+    }
+
+    /** Daemon: the reply messages of an OK reply with {@code records}. */
+    public Iterator<byte[]> encodeReply(List<Map<String, String>> records) {
+        return replies.encode(records);
+    }
+
+    /** Client: one reply message, its log line (null when none) and its records. */
+    public Decoded decodeReply(byte[] message) throws ProtoException {
+        return new Decoded(LogLines.of(message, logLineField), replies.decode(message));
+    }
+
+    /** What one reply message holds for the CLI. */
+    public record Decoded(String logLine, List<Map<String, String>> records) {
+    }
+}
