@@ -3,7 +3,6 @@ package multipass.rpc;
 
 import multipass.proto.ProtoException;
 import multipass.proto.ProtoReader;
-import multipass.proto.ProtoWriter;
 
 /**
  * The answer to a ping: no fields.

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param fingerprint the certificate's SHA-256 fingerprint
  * @param user the name of the user it was admitted for
  * @param uid that user's id, as text
- * @param method how it was admitted (e.g. passphrase, admin group)
+ * @param method how it was admitted, as the trust store records it
  * @param admitted when it was admitted, as text
  */
 public record TrustedClient(String fingerprint, String user, String uid, String method, String admitted) implements RpcMessage {
