@@ -6,6 +6,7 @@ import multipass.protocol.Status;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The header blocks of a gRPC call (grpc's doc/PROTOCOL-HTTP2.md): Response-Headers,
@@ -68,10 +69,15 @@ final class GrpcHeaders {
 
     /** Trailers-Only: HTTP-Status {@code httpStatus}, Content-Type and the trailers, in one block. */
     static List<HeaderField> trailersOnly(int httpStatus, Status status, String message, List<HeaderField> extra) {
-        List<HeaderField> fields = new ArrayList<>(extra.size() + 5);
+        return trailersOnly(httpStatus, trailers(status, message, extra));
+    }
+
+    /** Trailers-Only made of {@code trailers} built by {@link #trailers}. */
+    static List<HeaderField> trailersOnly(int httpStatus, List<HeaderField> trailers) {
+        List<HeaderField> fields = new ArrayList<>(trailers.size() + 2);
         fields.add(new HeaderField(":status", Integer.toString(httpStatus)));
         fields.add(new HeaderField(CONTENT_TYPE, GRPC_CONTENT_TYPE));
-        fields.addAll(trailers(status, message, extra));
+        fields.addAll(trailers);
         return fields;
     }
 
@@ -79,7 +85,7 @@ final class GrpcHeaders {
     private static void checkMetadata(HeaderField field) {
         String name = field.name();
         if (name.isEmpty() || name.startsWith(":") || name.equals(STATUS) || name.equals(MESSAGE) || name.equals(CONTENT_TYPE)
-                || !name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
+                || !name.equals(name.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("\"" + name + "\" is not a name for custom metadata");
         }
     }
