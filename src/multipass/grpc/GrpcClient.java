@@ -59,8 +59,12 @@ public final class GrpcClient {
         try {
             call.sendMessage(request, true);
         } catch (IOException e) {
-            call.cancel();
-            throw e;
+            if (!connection.isOpen()) {
+                call.cancel();
+                throw e;
+            }
+            // The server answered and reset the stream before taking the request (a refusal
+            // sends Trailers-Only, then RST_STREAM NO_ERROR): its status is in the queue.
         }
         return call.receive(sink, deadline);
     }

@@ -51,9 +51,9 @@ public final class GrpcTimeout {
             return "1n";
         }
         for (int i = CHRONO.length - 1; i >= 0; i--) {
-            long count = ceilDiv(timeout, CHRONO[i].getDuration());
-            if (count <= MAX_VALUE) {
-                return count + String.valueOf(UNITS.charAt(i));
+            Duration unit = CHRONO[i].getDuration();
+            if (timeout.compareTo(unit.multipliedBy(MAX_VALUE)) <= 0) {
+                return ceilDiv(timeout, unit) + String.valueOf(UNITS.charAt(i));
             }
         }
         return MAX_VALUE + "H";

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * The Percent-Encoded value of {@code grpc-message} (grpc's doc/PROTOCOL-HTTP2.md): the text
  * as UTF-8, each byte outside 0x20-0x7E, and '%' itself, written {@code %XX} with upper-case
  * hex. Decoding never fails, as the spec requires: a broken escape is kept as it came, and
- * bytes that are not UTF-8 leave the whole value in its percent-encoded form.
+ * bytes that are not UTF-8 (or chars that are not octets) leave the whole value as it came.
  */
 public final class PercentEncoding {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -48,8 +48,10 @@ public final class PercentEncoding {
             if (low >= 0) {
                 bytes.write(high << 4 | low);
                 i += 2;
+            } else if (c <= 0xFF) {
+                bytes.write(c); // an octet the grammar does not allow, kept as it came
             } else {
-                bytes.write(c > 0xFF ? '?' : c);
+                return value; // not an octet string at all: nothing to decode
             }
         }
         try {
