@@ -24,6 +24,10 @@ import java.util.List;
  * the table may be out of step with the peer's, and the connection must end (RFC 9113 section
  * 4.3, COMPRESSION_ERROR). Names and values are ISO-8859-1, one char per octet; checking them
  * (lower case, forbidden characters) is the HTTP/2 layer's job.
+ *
+ * <p>The table starts at {@code maxTableSize}: the peer's encoder may use 4096 octets (the
+ * setting's default) until it has seen our SETTINGS, so advertising less than 4096 is only safe
+ * when the peer opens its blocks with a size update; advertise 4096 to be safe.
  */
 public final class HpackDecoder {
     /** Size updates allowed at the start of a block: the smallest size since the last block, then the final one (4.2). */

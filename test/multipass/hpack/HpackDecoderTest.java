@@ -78,6 +78,19 @@ class HpackDecoderTest {
     }
 
     @Test
+    void anEntryLargerThanTheTableEmptiesItAndIsNotAdded() throws HpackException {
+        HpackDecoder decoder = new HpackDecoder(100, 8192);
+        decode(decoder, AppendixCTest.C_2_1);
+        assertTable(decoder, 55, "custom-key", "custom-header");
+        // 2 + 67 + 32 = 101 octets: the field is decoded, but the table ends empty (section 4.4).
+        String value = "v".repeat(67);
+        HeaderBlock block = decoder.decode(ByteBuffer.wrap(literalWithIndexing("kk", value)));
+        assertEquals(fields("kk", value), block.fields());
+        assertTable(decoder, 0);
+        assertEquals("index 62 at offset 0 is past the end of the table (61 static and 0 dynamic entries)", error(decoder, "be"));
+    }
+
+    @Test
     void aSizeUpdateAfterAFieldIsAnError() {
         HpackDecoder decoder = new HpackDecoder(4096, 8192);
         assertEquals("dynamic table size update at offset 1 after a header field (only at the start of a block)", error(decoder, "8220"));
