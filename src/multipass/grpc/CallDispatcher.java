@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+package multipass.grpc;
+
+import multipass.hpack.HeaderField;
+import multipass.http2.ErrorCode;
+import multipass.http2.Http2Stream;
+import multipass.http2.StreamListener;
+import multipass.protocol.Status;
+
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Carries one server call's events from the connection's reader thread to its
+ * {@link MessageListener} on the executor: the reader thread copies each DATA payload into a
+ * queue and returns; one drain at a time (per call) starts the handler, assembles the
+ * Length-Prefixed-Messages of grpc's doc/PROTOCOL-HTTP2.md and delivers each as soon as it is
+ * complete, without waiting for END_STREAM. Received bytes are returned to flow control as the
+ * drain takes them into a message buffer or discards them, so a slow listener backs the
+ * client off through the stream's window, and incomplete messages count against the
+ * connection's {@link MemoryBudget}.
+ */
+final class CallDispatcher implements StreamListener, Runnable {
+    private static final System.Logger LOG = System.getLogger(CallDispatcher.class.getName());
+
+    /** A queued event that is not DATA: the client's END_STREAM, or a cancellation and its reason. */
+    private record Signal(Status cancelReason) {
+    }
+
+    private static final Signal HALF_CLOSE = new Signal(null);
+
+    private final Http2Stream stream;
+    private final ServerCall call;
+    private final CallHandler handler;
+    private final Executor executor;
+    private final MessageReader reader;
+    private final Queue<Object> events = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private boolean started;
+    private MessageListener listener;
+
+    CallDispatcher(Http2Stream stream, ServerCall call, CallHandler handler, Executor executor, MessageReader reader) {
+        this.stream = stream;
+        this.call = call;
+        this.handler = handler;
+        this.executor = executor;
+        this.reader = reader;
+    }
+
+    /** Queues the handler's start, and the half-close when the request headers ended the stream. */
+    void start(boolean endStream) {
+        if (endStream) {
+            call.clientDone();
+            events.add(HALF_CLOSE);
+        }
+        schedule();
+    }
+
+    @Override
+    public void onData(ByteBuffer data, boolean endStream) {
+        if (endStream) {
+            call.clientDone();
+        }
+        if (call.isFinished()) {
+            stream.consumed(data.remaining());
+        } else if (data.hasRemaining()) {
+            byte[] copy = new byte[data.remaining()];
+            data.get(copy);
+            events.add(copy);
+        }
+        if (endStream) {
+            events.add(HALF_CLOSE);
+        }
+        schedule();
+    }
+
+    @Override
+    public void onHeaders(List<HeaderField> fields, boolean endStream) {
+        if (endStream) { // request trailers: gRPC sends none, but they end the client's side
+            call.clientDone();
+            events.add(HALF_CLOSE);
+            schedule();
+        }
+    }
+
+    @Override
+    public void onReset(ErrorCode code) {
+        cancelled(Status.CANCELLED);
+    }
+
+    /** The call was cancelled (peer reset, connection lost) or its deadline passed: tell the listener. */
+    void cancelled(Status reason) {
+        boolean first = reason == Status.DEADLINE_EXCEEDED ? call.expire() : call.cancel();
+        if (first) {
+            events.add(new Signal(reason));
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        if (!scheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(this);
+        } catch (RejectedExecutionException e) {
+            boolean stopping = executor instanceof ExecutorService service && service.isShutdown();
+            call.close(stopping ? Status.UNAVAILABLE : Status.RESOURCE_EXHAUSTED, stopping ? "the daemon is stopping" : "the daemon is busy");
+            discardAll();
+            scheduled.set(false);
+        }
+    }
+
+    /** The drain: handles every queued event, then lets the next event schedule another drain. */
+    @Override
+    public void run() {
+        do {
+            if (!started) {
+                started = true;
+                startHandler();
+            }
+            for (Object event = events.poll(); event != null; event = events.poll()) {
+                handle(event);
+            }
+            if (call.isFinished()) {
+                reader.release(); // closed from another thread in the middle of a message
+            }
+            scheduled.set(false);
+        } while (!events.isEmpty() && scheduled.compareAndSet(false, true));
+    }
+
+    private void startHandler() {
+        if (call.isFinished()) {
+            return;
+        }
+        try {
+            listener = handler.start(call.path(), call);
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        if (listener == null) {
+            call.close(Status.UNIMPLEMENTED, "Method not found: " + call.path());
+        }
+    }
+
+    private void handle(Object event) {
+        if (event instanceof byte[] chunk) {
+            deliver(ByteBuffer.wrap(chunk));
+        } else if (event instanceof Signal signal && signal.cancelReason() != null) {
+            reader.release();
+            if (listener != null) {
+                listener.onCancel(signal.cancelReason());
+            }
+        } else if (!call.isFinished()) {
+            if (reader.midMessage()) {
+                call.close(Status.INTERNAL, "the client ended the stream in the middle of a message");
+            } else {
+                listener.onHalfClose();
+            }
+        }
+    }
+
+    /** Assembles and delivers the messages in {@code chunk}, returning its bytes to flow control as they are taken. */
+    private void deliver(ByteBuffer chunk) {
+        try {
+            while (chunk.hasRemaining() && !call.isFinished()) {
+                int before = chunk.position();
+                byte[] message = reader.read(chunk);
+                stream.consumed(chunk.position() - before);
+                if (message != null) {
+                    listener.onMessage(message);
+                }
+            }
+        } catch (GrpcException e) {
+            reader.release();
+            call.close(e.status(), e.getMessage());
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+        if (chunk.hasRemaining()) {
+            stream.consumed(chunk.remaining());
+        }
+    }
+
+    private void fail(RuntimeException e) {
+        LOG.log(Level.WARNING, "call " + call.path() + " failed", e);
+        reader.release();
+        call.close(Status.INTERNAL, "the server failed: " + e.getClass().getSimpleName());
+    }
+
+    /** Returns every queued byte to flow control: nothing will run to take them. */
+    private void discardAll() {
+        for (Object event = events.poll(); event != null; event = events.poll()) {
+            if (event instanceof byte[] chunk) {
+                stream.consumed(chunk.length);
+            }
+        }
+        reader.release();
+    }
+}
