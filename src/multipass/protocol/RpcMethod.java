@@ -2,6 +2,8 @@
 package multipass.protocol;
 
 import multipass.proto.ProtoException;
+import multipass.proto.ProtoReader;
+import multipass.proto.ProtoWriter;
 
 import java.util.Iterator;
 import java.util.List;
@@ -72,9 +74,9 @@ public final class RpcMethod {
         return requests.decode(command, message);
     }
 
-    /** Daemon: a reply message that carries only one log line. */
+    /** Daemon: a reply message that carries only one log line (a line ends in a newline, as Multipass's do). */
     public byte[] logLine(String text) {
-        return new multipass.proto.ProtoWriter().string(logLineField, text).toByteArray();
+        return new ProtoWriter().writeString(logLineField, text.endsWith("\n") ? text : text + "\n").toByteArray();
     }
 
     /** Daemon: the reply messages of an OK reply with {@code records}. */
@@ -82,9 +84,31 @@ public final class RpcMethod {
         return replies.encode(records);
     }
 
-    /** Client: one reply message, its log line (null when none) and its records. */
+    /**
+     * Client: one reply message, its log line (null when none) and its records; a message that
+     * carries nothing but a log line has no record (see {@link #resultOf} for the last one).
+     */
     public Decoded decodeReply(byte[] message) throws ProtoException {
-        return new Decoded(LogLines.of(message, logLineField), replies.decode(message));
+        String line = null;
+        boolean more = false;
+        ProtoReader reader = new ProtoReader(message);
+        for (int field = reader.nextField(); field != -1; field = reader.nextField()) {
+            if (field == logLineField && logLineField > 0) {
+                line = reader.readString();
+            } else {
+                more = true;
+                reader.skip();
+            }
+        }
+        return new Decoded(line == null || line.isEmpty() ? null : line, more ? replies.decode(message) : List.of());
+    }
+
+    /**
+     * Client: the records of the call's last message, whatever it holds (an empty message is a
+     * value of {@code ""}); none for a call that sent no message.
+     */
+    public List<Map<String, String>> resultOf(byte[] last) throws ProtoException {
+        return last == null ? List.of() : replies.decode(last);
     }
 
     /** What one reply message holds for the CLI. */

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+package multipass.protocol;
+
+import multipass.proto.ProtoException;
+import multipass.proto.ProtoWriter;
+import multipass.rpc.DetailedInfoItem;
+import multipass.rpc.GetReply;
+import multipass.rpc.InfoReply;
+import multipass.rpc.KeysReply;
+import multipass.rpc.LaunchReply;
+import multipass.rpc.ListReply;
+import multipass.rpc.ListVMInstance;
+import multipass.rpc.PurgeReply;
+import multipass.rpc.TrustListReply;
+import multipass.rpc.TrustRemoveReply;
+import multipass.rpc.TrustStatusReply;
+import multipass.rpc.TrustedClient;
+import multipass.rpc.VersionReply;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * How each method's reply message carries the records of an OK reply: a value
+ * ({@code version}, {@code get}), a list ({@code list}, {@code info}, {@code keys}, the trust
+ * list), or nothing (an instance action, which answers with its status alone). Stateless.
+ */
+final class ReplyCodecs {
+    /** A reply with no record: one empty message (Multipass's client reads the last one). */
+    static final RpcMethod.ReplyCodec EMPTY = new Simple(records -> new byte[0], message -> List.of());
+
+    static final RpcMethod.ReplyCodec VERSION = new Simple(records -> new VersionReply(value(records, "version"), "").encode(),
+            message -> List.of(Map.of("version", VersionReply.decode(message).version())));
+
+    static final RpcMethod.ReplyCodec GET = new Simple(records -> new GetReply(value(records, "value"), "").encode(),
+            message -> List.of(Map.of("value", GetReply.decode(message).value())));
+
+    static final RpcMethod.ReplyCodec KEYS = new Simple(records -> new KeysReply("", column(records, "key")).encode(),
+            message -> rows("key", KeysReply.decode(message).settingsKeys()));
+
+    static final RpcMethod.ReplyCodec PURGE = new Simple(records -> new PurgeReply("", column(records, "name")).encode(),
+            message -> rows("name", PurgeReply.decode(message).purgedInstances()));
+
+    static final RpcMethod.ReplyCodec LAUNCH = new Simple(
+            records -> new LaunchReply(value(records, "name"), null, "", "", "").encode(),
+            message -> {
+                String name = LaunchReply.decode(message).vmInstanceName();
+                return name.isEmpty() ? List.of() : List.of(Map.of("name", name));
+            });
+
+    static final RpcMethod.ReplyCodec TRUST_STATUS = new Simple(records -> status(records.get(0)).encode(),
+            message -> List.of(status(TrustStatusReply.decode(message))));
+
+    /** {@code ListReply { InstancesList instance_list = 1 { repeated ListVMInstance instances = 1 } }}. */
+    static final RpcMethod.ReplyCodec LIST = new Chunked(record -> InstanceMessages.listEntry(record).encode(),
+            entries -> new ProtoWriter().writeMessage(1, entries).toByteArray(), message -> {
+                ListReply reply = ListReply.decode(message);
+                List<Map<String, String>> records = new ArrayList<>();
+                if (reply.instanceList() != null) {
+                    for (ListVMInstance instance : reply.instanceList().instances()) {
+                        records.add(InstanceMessages.listRecord(instance));
+                    }
+                }
+                return records;
+            });
+
+    /** {@code InfoReply { repeated DetailedInfoItem details = 1 }}: the entries are the message's own fields. */
+    static final RpcMethod.ReplyCodec INFO = new Chunked(record -> InstanceMessages.infoEntry(record).encode(), entries -> entries,
+            message -> {
+                List<Map<String, String>> records = new ArrayList<>();
+                for (DetailedInfoItem item : InfoReply.decode(message).details()) {
+                    records.add(InstanceMessages.infoRecord(item));
+                }
+                return records;
+            });
+
+    /** {@code TrustListReply { repeated TrustedClient clients = 2 }}. */
+    static final RpcMethod.ReplyCodec TRUST_LIST = new Chunked(2, record -> client(record).encode(), entries -> entries,
+            message -> clients(TrustListReply.decode(message).clients()));
+
+    /** {@code TrustRemoveReply { repeated TrustedClient removed = 2 }}. */
+    static final RpcMethod.ReplyCodec TRUST_REMOVE = new Chunked(2, record -> client(record).encode(), entries -> entries,
+            message -> clients(TrustRemoveReply.decode(message).removed()));
+
+    private ReplyCodecs() {
+    }
+
+    /** A reply decoder that may fail on bytes that break the format. */
+    @FunctionalInterface
+    private interface Decoder {
+        List<Map<String, String>> decode(byte[] message) throws ProtoException;
+    }
+
+    /** A reply that is always one message. */
+    private record Simple(Function<List<Map<String, String>>, byte[]> encoder, Decoder decoder) implements RpcMethod.ReplyCodec {
+        @Override
+        public Iterator<byte[]> encode(List<Map<String, String>> records) {
+            return List.of(encoder.apply(records)).iterator();
+        }
+
+        @Override
+        public List<Map<String, String>> decode(byte[] message) throws ProtoException {
+            return decoder.decode(message);
+        }
+    }
+
+    /** A list reply: as many messages as its entries need ({@link ChunkedList}). */
+    private record Chunked(int entryField, Function<Map<String, String>, byte[]> entry, ChunkedList.Wrapper wrapper, Decoder decoder)
+            implements RpcMethod.ReplyCodec {
+        Chunked(Function<Map<String, String>, byte[]> entry, ChunkedList.Wrapper wrapper, Decoder decoder) {
+            this(1, entry, wrapper, decoder);
+        }
+
+        @Override
+        public Iterator<byte[]> encode(List<Map<String, String>> records) {
+            return new ChunkedList(records, entry, entryField, wrapper);
+        }
+
+        @Override
+        public List<Map<String, String>> decode(byte[] message) throws ProtoException {
+            return decoder.decode(message);
+        }
+    }
+
+    private static String value(List<Map<String, String>> records, String key) {
+        return records.isEmpty() ? "" : records.get(0).getOrDefault(key, "");
+    }
+
+    private static List<String> column(List<Map<String, String>> records, String key) {
+        List<String> values = new ArrayList<>();
+        for (Map<String, String> record : records) {
+            values.add(record.getOrDefault(key, ""));
+        }
+        return values;
+    }
+
+    private static List<Map<String, String>> rows(String key, List<String> values) {
+        List<Map<String, String>> records = new ArrayList<>();
+        for (String value : values) {
+            records.add(Map.of(key, value));
+        }
+        return records;
+    }
+
+    private static TrustedClient client(Map<String, String> record) {
+        return new TrustedClient(record.getOrDefault("fingerprint", ""), record.getOrDefault("user", ""), record.getOrDefault("uid", ""),
+                record.getOrDefault("method", ""), record.getOrDefault("admitted", ""));
+    }
+
+    private static List<Map<String, String>> clients(List<TrustedClient> clients) {
+        List<Map<String, String>> records = new ArrayList<>();
+        for (TrustedClient client : clients) {
+            Map<String, String> record = new LinkedHashMap<>();
+            record.put("fingerprint", client.fingerprint());
+            record.put("user", client.user());
+            record.put("uid", client.uid());
+            record.put("method", client.method());
+            record.put("admitted", client.admitted());
+            records.add(record);
+        }
+        return records;
+    }
+
+    private static TrustStatusReply status(Map<String, String> record) {
+        return new TrustStatusReply("", record.getOrDefault("user", ""), record.getOrDefault("uid", ""),
+                record.getOrDefault("fingerprint", ""), "yes".equals(record.get("trusted")), record.getOrDefault("method", ""),
+                record.getOrDefault("admitted", ""));
+    }
+
+    /** {@code method} and {@code admitted} only for a trusted caller, as the daemon's record has them. */
+    private static Map<String, String> status(TrustStatusReply reply) {
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("user", reply.user());
+        record.put("uid", reply.uid());
+        record.put("fingerprint", reply.fingerprint());
+        record.put("trusted", reply.trusted() ? "yes" : "no");
+        if (reply.trusted()) {
+            record.put("method", reply.method());
+            record.put("admitted", reply.admitted());
+        }
+        return record;
+    }
+}
