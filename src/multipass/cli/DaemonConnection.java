@@ -3,8 +3,11 @@ package multipass.cli;
 
 import multipass.grpc.CallResult;
 import multipass.grpc.GrpcClient;
+import multipass.grpc.PercentEncoding;
+import multipass.hpack.HeaderField;
 import multipass.http2.Http2Connection;
 import multipass.proto.ProtoException;
+import multipass.platform.Address;
 import multipass.protocol.LogLevel;
 import multipass.protocol.LogLine;
 import multipass.protocol.Reply;
@@ -17,6 +20,7 @@ import multipass.tls.ClientIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -34,15 +38,38 @@ final class DaemonConnection implements AutoCloseable {
     private final String address;
     private final Path identityDir;
 
-    /** A connection to the daemon at {@code address}, as the identity kept in {@code identityDir}, once HTTP/2 runs on it. */
-    DaemonConnection(Http2Connection http2, String address, Path identityDir) {
+    private DaemonConnection(Http2Connection http2, String address, Path identityDir) {
         this.http2 = http2;
         this.grpc = new GrpcClient(http2, RpcMethods.AUTHORITY);
         this.address = address;
         this.identityDir = identityDir;
-        Thread reader = new Thread(this::readFrames, "http2-reader");
+    }
+
+    /** A direct connection to the daemon at {@code address}, as the identity kept in {@code identityDir}: starts reading its frames. */
+    static DaemonConnection direct(Http2Connection http2, String address, Path identityDir) {
+        DaemonConnection connection = new DaemonConnection(http2, address, identityDir);
+        Thread reader = new Thread(connection::readFrames, "http2-reader");
         reader.setDaemon(true);
         reader.start();
+        return connection;
+    }
+
+    /** A connection through the user's warm client (package {@code warm}), whose frames are already being read. */
+    static DaemonConnection relayed(Http2Connection http2, String address, Path identityDir) {
+        return new DaemonConnection(http2, address, identityDir);
+    }
+
+    /**
+     * Connects to {@code address} as the identity kept in {@code identityDir}; for TCP the
+     * daemon's CA is looked up in {@code rendezvousDirs}.
+     */
+    static DaemonConnection open(Address address, Path identityDir, List<Path> rendezvousDirs) throws ClientFailure {
+        return DaemonDial.open(address, identityDir, rendezvousDirs);
+    }
+
+    /** The running HTTP/2 connection, for the warm client to make its calls on. */
+    Http2Connection http2() {
+        return http2;
     }
 
     private void readFrames() {
@@ -89,7 +116,18 @@ final class DaemonConnection implements AutoCloseable {
             replies.finish();
             return Reply.ok();
         }
-        return new Reply(result.status(), result.message(), RpcMethods.recordOf(result.trailers()));
+        return new Reply(result.status(), result.message(), recordOf(result.trailers()));
+    }
+
+    /** The record an error's trailers carry ({@link RpcMethods#RECORD_METADATA_PREFIX} fields): none or one. */
+    private static List<Map<String, String>> recordOf(List<HeaderField> trailers) {
+        Map<String, String> record = new LinkedHashMap<>();
+        for (HeaderField field : trailers) {
+            if (field.name().startsWith(RpcMethods.RECORD_METADATA_PREFIX)) {
+                record.put(field.name().substring(RpcMethods.RECORD_METADATA_PREFIX.length()), PercentEncoding.decode(field.value()));
+            }
+        }
+        return record.isEmpty() ? List.of() : List.of(record);
     }
 
     /** Turns reply messages into log lines and records, keeping Multipass's rule that the last message is the result. */

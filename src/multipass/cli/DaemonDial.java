@@ -86,7 +86,7 @@ final class DaemonDial {
                 throw new ClientFailure("the daemon at '" + address + "' did not agree to speak HTTP/2 (TLS ALPN '" + TlsContexts.ALPN_H2
                         + "'), which gRPC needs", "It is not a Multipass daemon, or one too old to speak gRPC.", null);
             }
-            return new DaemonConnection(Http2Connection.client(tls, Http2Settings.DEFAULTS), address.toString(), identityDir);
+            return DaemonConnection.direct(Http2Connection.client(tls, Http2Settings.DEFAULTS), address.toString(), identityDir);
         } catch (IdentityException e) {
             closeQuietly(channel);
             throw new ClientFailure(e.getMessage(), null, e);

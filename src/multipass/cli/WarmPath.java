@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.http2.Http2Connection;
 import multipass.platform.Address;
 import multipass.platform.Platform;
-import multipass.transport.FrameChannel;
 import multipass.settings.PersistTime;
 import multipass.warm.WarmDirectory;
 import multipass.warm.WarmRoute;
@@ -18,8 +18,8 @@ import java.util.Optional;
  * Which way a command reaches the daemon. With {@code client.persist} off (the default), the
  * direct way, always. With it on, through the user's warm client (package {@code warm}) when
  * one is ready for this identity and address; else the direct way, starting a warm client for
- * the next command. Either way the command then sends the same request and reads the same
- * frames, so its output and exit code are the same. Stateless.
+ * the next command. Either way the command then makes the same call and reads the same
+ * replies, so its output and exit code are the same. Stateless.
  */
 public final class WarmPath {
     private WarmPath() {
@@ -32,7 +32,7 @@ public final class WarmPath {
             return direct.connect();
         }
         WarmTarget target = target(platform, address);
-        Optional<FrameChannel> warm = WarmRoute.handOver(target);
+        Optional<Http2Connection> warm = WarmRoute.handOver(target);
         if (warm.isPresent()) {
             return DaemonConnection.relayed(warm.get(), target.address(), target.identityDir());
         }
@@ -57,10 +57,10 @@ public final class WarmPath {
         return PersistTime.effective(platform.variable(PersistTime.VARIABLE), platform.clientConfigFile());
     }
 
-    /** The warm client's dial: the CLI's own verified TLS connection to the target's daemon. */
-    public static FrameChannel dial(WarmTarget target) throws IOException {
+    /** The warm client's dial: the CLI's own verified TLS connection to the target's daemon, HTTP/2 running on it. */
+    public static Http2Connection dial(WarmTarget target) throws IOException {
         try {
-            return DaemonConnection.open(Address.parse(target.address()), target.identityDir(), target.rendezvousDirs()).frames();
+            return DaemonConnection.open(Address.parse(target.address()), target.identityDir(), target.rendezvousDirs()).http2();
         } catch (ClientFailure e) {
             throw new IOException(e.getMessage(), e);
         }

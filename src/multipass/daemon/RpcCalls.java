@@ -3,6 +3,7 @@ package multipass.daemon;
 
 import multipass.grpc.CallHandler;
 import multipass.grpc.MessageListener;
+import multipass.grpc.PercentEncoding;
 import multipass.grpc.ServerCall;
 import multipass.hpack.HeaderField;
 import multipass.proto.ProtoException;
@@ -101,7 +102,7 @@ final class RpcCalls implements CallHandler {
         }
 
         @Override
-        public void onCancel() {
+        public void onCancel(Status reason) {
             end();
         }
 
@@ -162,7 +163,7 @@ final class RpcCalls implements CallHandler {
         List<HeaderField> fields = new ArrayList<>();
         if (!reply.records().isEmpty()) {
             for (Map.Entry<String, String> field : reply.records().get(0).entrySet()) {
-                fields.add(new HeaderField(RECORD_PREFIX + field.getKey(), RpcMethods.metadataValue(field.getValue())));
+                fields.add(new HeaderField(RECORD_PREFIX + field.getKey(), PercentEncoding.encode(field.getValue())));
             }
         }
         return fields;

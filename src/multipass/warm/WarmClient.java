@@ -3,7 +3,9 @@ package multipass.warm;
 
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
-import multipass.transport.FrameChannel;
+import multipass.grpc.GrpcServer;
+import multipass.http2.Http2Connection;
+import multipass.http2.Http2Settings;
 import multipass.transport.PlainChannel;
 import multipass.util.FileLockHandle;
 
@@ -20,30 +22,44 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The warm client: a long-lived process of one user that makes the TLS connections to the
- * daemon on behalf of that user's later commands (see {@link Relay}). One per
+ * daemon on behalf of that user's later commands (see {@link CallRelay}). One per
  * {@link WarmTarget}, enforced by a lock file held for the process's life; it listens on a
  * socket bound under a temporary name in the user's private directory, made 0600, then
  * renamed into place. Every peer's kernel credentials ({@code SO_PEERCRED}) must show this
  * user, else the connection is closed unread. It exits when no command came for the persist
  * time, when the setting is turned off, when its build is replaced on disk, when its socket is
  * taken away, and on SIGTERM, removing its socket and closing its spare connection to the daemon.
- * One accepting thread, one thread per command.
+ * One accepting thread, one thread per CLI connection reading its HTTP/2 frames (plain: the
+ * socket is private to this user), and a few threads that relay the calls.
  */
 final class WarmClient {
     private static final System.Logger LOG = System.getLogger(WarmClient.class.getName());
 
     private final WarmTarget target;
-    private final Relay relay;
+    private final CallRelay relay;
+    private final ExecutorService calls = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "warm-call");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "warm-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Lifetime lifetime;
     private final String me;
     private Object socketInode;
 
     WarmClient(WarmTarget target, Dialer dialer, Duration persist) {
         this.target = target;
-        this.relay = new Relay(target, dialer);
+        this.relay = new CallRelay(target, dialer);
         this.lifetime = new Lifetime(target, persist);
         this.me = System.getProperty("user.name");
     }
@@ -105,7 +121,7 @@ final class WarmClient {
 
     private void serve(SocketChannel channel) {
         try {
-            relay.serve(new FrameChannel(new PlainChannel(channel)));
+            Http2Connection.server(new PlainChannel(channel), Http2Settings.DEFAULTS, new GrpcServer(relay, calls, timer)).run();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "a relayed command ended early: {0}", e.getMessage());
         } finally {
@@ -118,7 +134,7 @@ final class WarmClient {
         return peer.user().getName().equals(me);
     }
 
-    /** Removes the socket and closes the spare connection to the daemon (with its close_notify). */
+    /** Removes the socket and shuts the connection to the daemon down (GOAWAY, then close_notify). */
     private void exit() {
         removeSocket();
         relay.close();
