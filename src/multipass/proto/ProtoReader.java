@@ -229,7 +229,10 @@ public final class ProtoReader {
             case VARINT -> varint(limit);
             case FIXED64 -> littleEndian(8);
             case FIXED32 -> littleEndian(4);
-            case LENGTH_DELIMITED -> position += length();
+            case LENGTH_DELIMITED -> {
+                int length = length(); // reads the length's varint, which moves position first
+                position += length;
+            }
             case START_GROUP -> skipGroup(number, groupDepth + 1);
             case END_GROUP -> throw problem("an end-group tag that closes no group");
         }

@@ -46,7 +46,7 @@ final class ReplyCodecs {
             message -> rows("name", PurgeReply.decode(message).purgedInstances()));
 
     static final RpcMethod.ReplyCodec LAUNCH = new Simple(
-            records -> new LaunchReply(value(records, "name"), null, "", "", "").encode(),
+            records -> new LaunchReply(value(records, "name"), null, null, "", "").encode(),
             message -> {
                 String name = LaunchReply.decode(message).vmInstanceName();
                 return name.isEmpty() ? List.of() : List.of(Map.of("name", name));
