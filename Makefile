@@ -156,7 +156,8 @@ fuzz:
 	  TEST_JVM_ARGS="-Dmultipass.fuzz.seed=$$seed -Dmultipass.fuzz.inputs=$(FUZZ_INPUTS) $(if $(FUZZ_SECONDS),-Dmultipass.fuzz.seconds=$(FUZZ_SECONDS))" \
 	  TEST_ARGS="--config=junit.jupiter.execution.timeout.mode=disabled \
 	    --select-method=multipass.protocol.MessageCodecFuzzTest#everyMutatedBodyDecodesOrIsAProtocolError \
-	    --select-method=multipass.transport.FrameFuzzTest#everyMutatedStreamEndsCleanlyOrInAProtocolError"
+	    --select-method=multipass.transport.FrameFuzzTest#everyMutatedStreamEndsCleanlyOrInAProtocolError \
+	    --select-method=multipass.proto.ProtoFuzzTest#everyMutatedMessageDecodesOrIsAProtoException"
 
 crash:
 	@$(MAKE) --no-print-directory test \
