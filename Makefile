@@ -155,6 +155,7 @@ fuzz:
 	$(MAKE) --no-print-directory test \
 	  TEST_JVM_ARGS="-Dmultipass.fuzz.seed=$$seed -Dmultipass.fuzz.inputs=$(FUZZ_INPUTS) $(if $(FUZZ_SECONDS),-Dmultipass.fuzz.seconds=$(FUZZ_SECONDS))" \
 	  TEST_ARGS="--config=junit.jupiter.execution.timeout.mode=disabled \
+	    --select-method=multipass.proto.ProtoFuzzTest#everyMutatedMessageDecodesOrIsAProtoException \
 	    --select-method=multipass.hpack.HpackFuzzTest#everyMutatedBlockDecodesOrIsAnHpackError \
 	    --select-method=multipass.grpc.GrpcMessageFuzzTest#everyMutatedChunkSequenceYieldsMessagesOrADocumentedStatus"
 

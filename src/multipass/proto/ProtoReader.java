@@ -48,6 +48,8 @@ public final class ProtoReader {
     /** The number of the current field, 0 while reading a tag, -1 at the end. */
     private int field;
     private WireType wireType;
+    /** Where the tag being read starts, for messages about it. */
+    private int tagStart;
     /** Whether the current field's value has been read or skipped. */
     private boolean consumed = true;
 
@@ -202,7 +204,8 @@ public final class ProtoReader {
             return;
         }
         expect(WireType.LENGTH_DELIMITED, "repeated varint");
-        int end = position + length();
+        int length = length();
+        int end = position + length;
         while (position < end) {
             into.accept(varint(end));
         }
@@ -230,7 +233,7 @@ public final class ProtoReader {
             case FIXED64 -> littleEndian(8);
             case FIXED32 -> littleEndian(4);
             case LENGTH_DELIMITED -> {
-                int length = length(); // reads the length's varint, which moves position first
+                int length = length(); // read first: position += length() would add to the position before the length
                 position += length;
             }
             case START_GROUP -> skipGroup(number, groupDepth + 1);
@@ -261,18 +264,18 @@ public final class ProtoReader {
 
     /** A tag with a field number from 1 and a defined wire type. */
     private int readTag() throws ProtoException {
-        int start = position;
+        tagStart = position;
         int previous = field;
         field = 0;
         long tag = varint(limit);
         field = previous;
         if (tag < 0 || tag > 0xFFFF_FFFFL) {
-            throw new ProtoException("tag at byte " + start + ": " + Long.toUnsignedString(tag) + " does not fit in 32 bits");
+            throw new ProtoException("tag at byte " + tagStart + ": " + Long.toUnsignedString(tag) + " does not fit in 32 bits");
         }
         int number = (int) (tag >>> 3);
         int type = (int) (tag & 7);
         if (number == 0) {
-            throw new ProtoException("field number 0 at byte " + start + " (wire type " + type + ")");
+            throw new ProtoException("field number 0 at byte " + tagStart + " (wire type " + type + ")");
         }
         if (type > 5) {
             throw new ProtoException("field " + number + ": wire type " + type + " is not defined");
@@ -327,6 +330,6 @@ public final class ProtoReader {
     }
 
     private ProtoException problem(String what) {
-        return new ProtoException((field > 0 ? "field " + field : "tag at byte " + position) + ": " + what);
+        return new ProtoException((field > 0 ? "field " + field : "tag at byte " + tagStart) + ": " + what);
     }
 }
