@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package multipass.rpc;
+
+import multipass.proto.ProtoException;
+import multipass.proto.ProtoReader;
+import multipass.proto.ProtoWriter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settings the daemon knows.
+ *
+ * <p>Models Multipass's {@code multipass.KeysReply} message (field numbers as there). Every field is
+ * modelled.
+ * Immutable; unknown fields are skipped when decoding.
+ *
+ * @param logLine a line of the daemon's log, streamed to a client that asked for verbosity
+ * @param settingsKeys the keys
+ */
+public record KeysReply(String logLine, List<String> settingsKeys) implements RpcMessage {
+    /** Checks the components: nothing null but what may be absent. */
+    public KeysReply {
+        Objects.requireNonNull(logLine, "logLine");
+        settingsKeys = List.copyOf(settingsKeys);
+    }
+
+    @Override
+    public byte[] encode() {
+        ProtoWriter writer = new ProtoWriter();
+        writer.writeString(1, logLine);
+        writer.writeRepeatedString(2, settingsKeys);
+        return writer.toByteArray();
+    }
+
+    /** Decodes a whole message. */
+    public static KeysReply decode(byte[] bytes) throws ProtoException {
+        return read(new ProtoReader(bytes));
+    }
+
+    /** Reads a message from {@code reader} (a whole one, or one embedded in another). */
+    static KeysReply read(ProtoReader reader) throws ProtoException {
+        String logLine = "";
+        List<String> settingsKeys = new ArrayList<>();
+        for (int field = reader.nextField(); field != -1; field = reader.nextField()) {
+            switch (field) {
+                case 1 -> logLine = reader.readString();
+                case 2 -> settingsKeys.add(reader.readString());
+                default -> reader.skip();
+            }
+        }
+        return new KeysReply(logLine, settingsKeys);
+    }
+}
