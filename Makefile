@@ -3,8 +3,10 @@
 #   make              build build/multipass.jar (same as ./build.sh)
 #   make check        the fast tier: the unit tests only (no daemon, no keytool, no JVM started,
 #                     no OS user), 1-2 minutes at most; the last line printed is "N passed, N failed"
-#   make test         build, compile test/ and run all of it (unit, integration and system tests)
-#                     with the JUnit console launcher; the last line printed is "N passed, N failed"
+#   make test         build, compile test/ and run all of it (unit, integration, interop and system
+#                     tests) with the JUnit console launcher; the last line printed is "N passed, N failed"
+#   make interop      the interop tier only (test/multipass/interop): our jar against grpcio stand-ins
+#                     for Canonical's client and daemon (needs python3-grpcio python3-protobuf protobuf-compiler)
 #
 # Test tiers, by class name (docs/testing.md): *IntegrationTest starts a daemon (in the test
 # JVM or as a process), spawns a JVM or runs keytool; *SystemTest (test/multipass/system) runs
@@ -75,7 +77,7 @@ TEST_SOURCES   := $(shell find test -type f -name '*.java' 2>/dev/null | LC_ALL=
 TEST_RESOURCES := $(shell find test -type f ! -name '*.java' 2>/dev/null | LC_ALL=C sort)
 BENCH_SOURCES  := $(shell find bench -type f -name '*.java' 2>/dev/null | LC_ALL=C sort)
 
-.PHONY: all check test fuzz crash bench run clean install uninstall deb rpm docs FORCE
+.PHONY: all check test interop fuzz crash bench run clean install uninstall deb rpm docs FORCE
 .DELETE_ON_ERROR:
 
 all: $(JARFILE)
@@ -141,10 +143,14 @@ test: $(JARFILE) $(BUILD)/test-classes.stamp
 	sh .ci/junit-summary.sh $(REPORTS) $$status
 
 # The fast tier reuses the test rule with the unit tests' class-name filter (see the tiers above).
-CHECK_FILTER := --exclude-classname='.*(IntegrationTest|SystemTest)'
+CHECK_FILTER := --exclude-classname='.*(IntegrationTest|InteropTest|SystemTest)'
 
 check:
 	@$(MAKE) --no-print-directory test TEST_ARGS="$(CHECK_FILTER) $(TEST_ARGS)"
+
+# The interop tier: the jar against a real gRPC implementation (docs/testing.md).
+interop:
+	@$(MAKE) --no-print-directory test TEST_ARGS="--select-package=multipass.interop $(TEST_ARGS)"
 
 # The long runs reuse the test rule with a larger budget; the tests' own timeouts are off for fuzz.
 FUZZ_INPUTS ?= 10000000
