@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
+import multipass.grpc.GrpcLimits;
 import multipass.grpc.GrpcServer;
 import multipass.http2.Http2Connection;
 import multipass.http2.Http2Settings;
@@ -27,6 +28,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientSession implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+    /**
+     * The gRPC limits of a connection whose certificate is not trusted when it starts: a request
+     * message of 64 KiB and 128 KiB of incomplete messages (a trusted one gets gRPC's 4 MiB and
+     * 8 MiB). Nothing a stranger may send (authenticate, a first client's first call) comes near
+     * them, and they keep what a crowd of strangers can make the daemon buffer small. They hold
+     * for the connection's life, also after an authenticate on it.
+     */
+    static final GrpcLimits STRANGER_LIMITS = new GrpcLimits(64 << 10, 128 << 10);
 
     private final SocketChannel channel;
     private final Peer.Credentials credentials;
@@ -101,7 +110,8 @@ final class ClientSession implements Runnable {
     private void serve(TlsChannel connection, Peer peer) throws IOException {
         RpcCalls rpc = new RpcCalls(router, peer, replyFailures);
         DeadlineWrites writes = new DeadlineWrites(connection, watchdog, idleMillis, channel);
-        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS, new GrpcServer(rpc, calls, watchdog));
+        GrpcLimits limits = router.isTrusted(peer) ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
+        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS, new GrpcServer(rpc, calls, watchdog, limits));
         if (!live.add(http2)) {
             return; // the daemon is stopping
         }

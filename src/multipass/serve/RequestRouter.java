@@ -34,6 +34,14 @@ public final class RequestRouter {
         this.commands = commands;
     }
 
+    /**
+     * True when {@code peer}'s certificate is trusted now (never admits anyone): the daemon gives
+     * a connection that starts untrusted the small message limits of {@code GrpcLimits} for
+     * strangers, since nothing a stranger may ask for comes near them.
+     */
+    public boolean isTrusted(Peer peer) {
+        return authorizer.isTrusted(peer);
+    }
 
     /** The reply to {@code request} from {@code peer}; never throws for a client's mistake. */
     public Reply handle(Request request, Peer peer) throws IOException {
