@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 /**
  * A blocking, ordered, two-way byte stream that HTTP/2 ({@code multipass.http2}) runs over:
  * {@link TlsChannel} (to and from the daemon) or {@link PlainChannel} (between the CLI and its
- * warm client, a private Unix socket of one user). Not thread-safe.
+ * warm client, a private Unix socket of one user). Both allow one reading thread beside
+ * serialized writers (what HTTP/2 needs); see each implementation.
  */
 public interface ByteStream extends AutoCloseable {
     /** Reads at least one byte into {@code dst}, blocking; -1 when the peer closed its side cleanly. */

@@ -9,7 +9,8 @@ import java.nio.channels.ByteChannel;
  * The plain variant of {@link ByteStream}: bytes as they are, over a blocking channel. Used
  * only where the kernel already vouches for both ends (the CLI and its warm client, one user's
  * Unix socket in a private directory); every connection to the daemon is a {@link TlsChannel}.
- * Not thread-safe.
+ * One reading thread and one writing thread may use it at once (the channel reads and writes
+ * independently); writers must be serialized by the caller, as HTTP/2's write lock does.
  */
 public final class PlainChannel implements ByteStream {
     private final ByteChannel channel;

@@ -8,10 +8,13 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectableChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Drives one {@link SSLEngine} over a blocking {@link ByteChannel}: a Unix domain or TCP
@@ -28,21 +31,34 @@ import java.nio.channels.SelectableChannel;
  * calls {@link SSLEngine#closeInbound()}, which throws when the peer did not send close_notify
  * (a truncation attack, RFC 8446 section 6.1). {@link #close()} closes both directions.
  *
- * <p>Not thread-safe: one thread reads and writes a connection at a time.
+ * <p>Threading: one reader and any number of writers, as HTTP/2 needs (a reader thread and
+ * the threads of its streams). The reading side ({@link #read}, {@link #quiet}, the
+ * ciphertext and plaintext input buffers) belongs to one thread at a time. Every wrap, and so
+ * every write, takes the write lock: writers are serialized, and a reply the read path owes a
+ * post-handshake message (a KeyUpdate in return) takes the same lock. {@link SSLEngine} allows
+ * one wrap and one unwrap to run at once. {@link #handshake()} runs before any other thread
+ * uses the channel. {@link #close()} may come from any thread; it waits only briefly for a
+ * writer stuck in the middle of a write, then closes the channel without close_notify, which
+ * ends that write.
  */
 public final class TlsChannel implements ByteStream {
     private static final System.Logger LOG = System.getLogger(TlsChannel.class.getName());
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** How long {@link #close()} waits for a writer to finish before closing without close_notify. */
+    static final long CLOSE_WAIT_MILLIS = 1000;
 
     private final ByteChannel channel;
     private final SSLEngine engine;
     /** Ciphertext read from the channel, not yet unwrapped; kept in write (fill) mode. */
     private ByteBuffer netIn;
-    /** Ciphertext produced by wrap, flushed to the channel before wrap is called again. */
+    /** Serializes wraps and the channel writes that flush them; guards netOut. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Ciphertext produced by wrap, flushed to the channel before wrap is called again. Guarded by writeLock. */
     private ByteBuffer netOut;
     /** Plaintext unwrapped but not yet handed to the caller; kept in write (fill) mode. */
     private ByteBuffer appIn;
-    private boolean inboundDone;
+    /** Set by the reading side, read by close() on any thread. */
+    private volatile boolean inboundDone;
 
     public TlsChannel(ByteChannel channel, SSLEngine engine) {
         this.channel = channel;
@@ -140,14 +156,19 @@ public final class TlsChannel implements ByteStream {
         }
     }
 
-    /** Encrypts and sends all of {@code src}. */
+    /** Encrypts and sends all of {@code src}, its records not interleaved with another writer's. */
     @Override
     public void write(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            SSLEngineResult result = wrap(src);
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                throw new SSLException("cannot write: the TLS connection is closed");
+        writeLock.lock();
+        try {
+            while (src.hasRemaining()) {
+                SSLEngineResult result = wrap(src);
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    throw new SSLException("cannot write: the TLS connection is closed");
+                }
             }
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -158,23 +179,45 @@ public final class TlsChannel implements ByteStream {
     @Override
     public void close() throws IOException {
         try {
-            engine.closeOutbound();
+            if (!lockForClose()) {
+                LOG.log(Level.DEBUG, "a writer is stuck: closing without close_notify");
+                return;
+            }
             try {
-                while (!engine.isOutboundDone()) {
-                    wrap(EMPTY);
-                }
-            } catch (IOException e) {
-                if (!inboundDone) {
-                    throw e;
-                }
-                // The peer closed first and is gone: our close_notify has no one to reach.
-                LOG.log(Level.DEBUG, "peer closed before our close_notify could be sent: {0}", e.getMessage());
+                sendCloseNotify();
+            } finally {
+                writeLock.unlock();
             }
             if (!inboundDone) {
                 closeInboundQuietly();
             }
         } finally {
             channel.close();
+        }
+    }
+
+    /** Takes the write lock, waiting at most {@link #CLOSE_WAIT_MILLIS}; false if a writer still holds it. */
+    private boolean lockForClose() throws InterruptedIOException {
+        try {
+            return writeLock.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while closing the TLS connection");
+        }
+    }
+
+    private void sendCloseNotify() throws IOException {
+        engine.closeOutbound();
+        try {
+            while (!engine.isOutboundDone()) {
+                wrap(EMPTY);
+            }
+        } catch (IOException e) {
+            if (!inboundDone) {
+                throw e;
+            }
+            // The peer closed first and is gone: our close_notify has no one to reach.
+            LOG.log(Level.DEBUG, "peer closed before our close_notify could be sent: {0}", e.getMessage());
         }
     }
 
@@ -199,8 +242,20 @@ public final class TlsChannel implements ByteStream {
         }
     }
 
-    /** Wraps once (growing netOut as needed) and writes what was produced to the channel. */
+    /**
+     * Wraps once (growing netOut as needed) and writes what was produced to the channel, under
+     * the write lock (reentrant: {@link #write} holds it across its wraps).
+     */
     private SSLEngineResult wrap(ByteBuffer src) throws IOException {
+        writeLock.lock();
+        try {
+            return wrapLocked(src);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private SSLEngineResult wrapLocked(ByteBuffer src) throws IOException {
         while (true) {
             netOut.clear();
             SSLEngineResult result = engine.wrap(src, netOut);
