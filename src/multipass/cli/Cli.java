@@ -33,7 +33,8 @@ public final class Cli {
         this.connector = connector;
         this.commands = List.of(new AuthenticateCommand(), InstanceActionCommand.delete(), new GetCommand(), new HelpCommand(this::specs),
                 new InfoCommand(), new LaunchCommand(), new ListCommand(), new PurgeCommand(), InstanceActionCommand.recover(),
-                new SetCommand(), InstanceActionCommand.start(), InstanceActionCommand.stop(), new TrustCommand(), new VersionCommand());
+                InstanceActionCommand.restart(), new SetCommand(), InstanceActionCommand.start(), InstanceActionCommand.stop(),
+                InstanceActionCommand.suspend(), new TrustCommand(), new VersionCommand());
     }
 
     /** The CLI on the real platform, terminal and daemon address. */

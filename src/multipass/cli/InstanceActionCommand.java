@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code start}, {@code stop}, {@code delete [--purge]} and {@code recover}: one state change
+ * {@code start}, {@code stop}, {@code restart}, {@code suspend}, {@code delete [--purge]} and
+ * {@code recover}: one state change
  * for the named instances or {@code --all}, all-or-nothing, printing nothing on success (as
  * Multipass does once its spinner is gone).
  */
@@ -34,6 +35,19 @@ final class InstanceActionCommand implements Command {
         return new InstanceActionCommand(CommandNames.STOP, new CommandSpec("stop", List.of(), "Stop running instances", NAMES,
                 List.of("Stop the named instances. Exits with return code 0", "if successful."),
                 List.of(all("Stop all instances")), List.of(names("Names of instances to stop."))));
+    }
+
+    static InstanceActionCommand restart() {
+        return new InstanceActionCommand(CommandNames.RESTART, new CommandSpec("restart", List.of(), "Restart instances", NAMES,
+                List.of("Restart the named instances. Exits with return code", "0 when the instances restart, or with an error code if",
+                        "any fail to restart."),
+                List.of(all("Restart all instances")), List.of(names("Names of instances to restart."))));
+    }
+
+    static InstanceActionCommand suspend() {
+        return new InstanceActionCommand(CommandNames.SUSPEND, new CommandSpec("suspend", List.of(), "Suspend running instances", NAMES,
+                List.of("Suspend the named instances, if running. Exits with", "return code 0 if successful."),
+                List.of(all("Suspend all instances")), List.of(names("Names of instances to suspend."))));
     }
 
     static InstanceActionCommand delete() {
