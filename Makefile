@@ -157,6 +157,7 @@ fuzz:
 	  TEST_ARGS="--config=junit.jupiter.execution.timeout.mode=disabled \
 	    --select-method=multipass.protocol.MessageCodecFuzzTest#everyMutatedBodyDecodesOrIsAProtocolError \
 	    --select-method=multipass.transport.FrameFuzzTest#everyMutatedStreamEndsCleanlyOrInAProtocolError \
+	    --select-method=multipass.hpack.HpackFuzzTest#everyMutatedBlockDecodesOrIsAnHpackError \
 	    --select-method=multipass.grpc.GrpcMessageFuzzTest#everyMutatedChunkSequenceYieldsMessagesOrADocumentedStatus"
 
 crash:
