@@ -32,6 +32,12 @@ class GrpcCallTest {
     static final String MANY = "/test.Echo/many";
     static final String SILENT = "/test.Echo/silent";
     static final String FAIL = "/test.Echo/fail";
+    static final String FLOOD = "/test.Echo/flood";
+    static final int FLOOD_MESSAGES = 100;
+    static final int FLOOD_SIZE = 64 * 1024;
+
+    /** Messages the flood handler has sent so far. */
+    final java.util.concurrent.atomic.AtomicInteger flooded = new java.util.concurrent.atomic.AtomicInteger();
 
     /** What the server's listeners saw, in order: "message N bytes", "half-close", "cancel STATUS". */
     final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
@@ -49,6 +55,13 @@ class GrpcCallTest {
             call.close(Status.OK, "");
         });
         case SILENT -> recording(message -> { });
+        case FLOOD -> recording(message -> {
+            for (int i = 0; i < FLOOD_MESSAGES; i++) {
+                send(call, new byte[FLOOD_SIZE]);
+                flooded.incrementAndGet();
+            }
+            call.close(Status.OK, "");
+        });
         case FAIL -> recording(message -> call.close(Status.UNAUTHENTICATED, PercentEncodingTest.NOT_AUTHENTICATED));
         default -> null;
     };
@@ -94,6 +107,40 @@ class GrpcCallTest {
             assertEquals(1, replies.size());
             assertArrayEquals(bytes("hello"), replies.get(0));
             assertEquals("message 5 bytes", seen.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void messagesLargerThanTheWindowsGoBothWays() throws Exception {
+        try (GrpcPair pair = new GrpcPair(handler)) {
+            byte[] large = new byte[GrpcLimits.MAX_RECEIVE_MESSAGE];
+            new java.util.Random(7).nextBytes(large);
+            List<byte[]> replies = new ArrayList<>();
+            assertEquals(Status.OK, pair.client.call(ECHO, large, null, replies::add).status());
+            assertArrayEquals(large, replies.get(0));
+            assertEquals(Status.OK, pair.client.call(ECHO, large, null, replies::add).status(), "every byte went back to the windows");
+        }
+    }
+
+    @Test
+    void aSlowCallerHoldsTheServerBackThroughFlowControl() throws Exception {
+        try (GrpcPair pair = new GrpcPair(handler)) {
+            List<Integer> sentWhenTaken = new ArrayList<>();
+            CallResult result = pair.client.call(FLOOD, bytes("go"), null, message -> {
+                if (sentWhenTaken.isEmpty()) {
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                sentWhenTaken.add(flooded.get());
+            });
+            assertEquals(Status.OK, result.status());
+            assertEquals(FLOOD_MESSAGES, sentWhenTaken.size());
+            int windowInMessages = (1 << 20) / FLOOD_SIZE; // Http2Settings.DEFAULTS: a 1 MiB stream window
+            assertTrue(sentWhenTaken.get(0) <= windowInMessages + 2, "while the caller slept, the server sent " + sentWhenTaken.get(0)
+                    + " messages: more than the stream window holds");
         }
     }
 
@@ -151,6 +198,7 @@ class GrpcCallTest {
             assertEquals(Status.DEADLINE_EXCEEDED, result.status());
             assertTrue(took >= 250 && took < 5000, "took " + took + " ms");
             assertEquals("message 1 bytes", seen.poll(5, TimeUnit.SECONDS));
+            assertEquals("half-close", seen.poll(5, TimeUnit.SECONDS), "call() ends its side with the request");
             String cancel = seen.poll(5, TimeUnit.SECONDS);
             assertTrue("cancel DEADLINE_EXCEEDED".equals(cancel) || "cancel CANCELLED".equals(cancel), cancel);
         }
