@@ -117,4 +117,31 @@ class GrpcWireTest {
             assertEquals("headers [HeaderField[name=grpc-status, value=0], HeaderField[name=grpc-message, value=done]] end", recorder.next());
         }
     }
+
+    @Test
+    void theConnectionsBufferBudgetStopsTheStreamThatPassesIt() throws Exception {
+        int announced = 1 << 20;
+        CallHandler silent = (path, call) -> message -> { };
+        try (GrpcPair pair = new GrpcPair(silent, new GrpcLimits(GrpcLimits.MAX_RECEIVE_MESSAGE, announced),
+                java.util.concurrent.Executors.newCachedThreadPool(), 1024)) {
+            Recorder first = new Recorder();
+            Recorder second = new Recorder();
+            for (Recorder recorder : List.of(first, second)) {
+                Http2Stream stream = pair.clientConnection.openStream(request("POST", "/a/b", "application/grpc"), false, recorder);
+                ByteBuffer part = ByteBuffer.allocate(5 + 600 * 1024).put((byte) 0).putInt(announced);
+                try {
+                    stream.writeData(part.rewind(), false);
+                } catch (java.io.IOException e) {
+                    assertEquals(second, recorder, "only the stream past the budget is stopped: " + e.getMessage());
+                }
+                if (recorder == first) {
+                    assertEquals(null, first.events.poll(300, TimeUnit.MILLISECONDS), "the first stream fits");
+                }
+            }
+            assertEquals(trailersOnly(200, Status.RESOURCE_EXHAUSTED, "the connection holds more than " + announced
+                    + " bytes of incomplete messages"), second.next());
+            assertEquals("reset NO_ERROR", second.next());
+            assertEquals(null, first.events.poll(100, TimeUnit.MILLISECONDS), "the first stream lives on");
+        }
+    }
 }
