@@ -154,10 +154,21 @@ final class CallDispatcher implements StreamListener, Runnable {
     private void handle(Object event) {
         if (event instanceof byte[] chunk) {
             deliver(ByteBuffer.wrap(chunk));
-        } else if (event instanceof Signal signal && signal.cancelReason() != null) {
+            return;
+        }
+        try {
+            signal((Signal) event);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /** The half-close or a cancellation, for the listener. */
+    private void signal(Signal event) {
+        if (event.cancelReason() != null) {
             reader.release();
             if (listener != null) {
-                listener.onCancel(signal.cancelReason());
+                listener.onCancel(event.cancelReason());
             }
         } else if (!call.isFinished()) {
             if (reader.midMessage()) {
