@@ -28,6 +28,7 @@ import multipass.settings.SettingKeys;
 import multipass.tls.DaemonIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
+import multipass.tls.PublishedAuthority;
 import multipass.tls.TlsContexts;
 import multipass.trust.TrustStore;
 import multipass.util.FileLockHandle;
@@ -158,6 +159,15 @@ public final class Daemon implements AutoCloseable {
             InstanceCommands instances = new InstanceCommands(backend);
             DaemonLimits limits = DaemonLimits.read(settings);
             AuthLimits authLimits = limits.auth();
+            if (options.rootCertCopy() != null) {
+                try {
+                    PublishedAuthority.publishForMultipassClient(options.rootCertCopy(), DaemonIdentity.authority(identity));
+                } catch (IOException e) {
+                    throw new StartupException("cannot write the root certificate to " + options.rootCertCopy() + " (--multipass-root-cert): "
+                            + e.getMessage() + "; make its directory writable for the daemon, or drop the option", e);
+                }
+                LOG.log(System.Logger.Level.INFO, "wrote the root certificate to {0} for Multipass''s own client", options.rootCertCopy());
+            }
             Endpoint endpoint = bind(options, store.isEmpty(), adminGroup, users, DaemonIdentity.authority(identity));
             AdminPolicy admins = new AdminPolicy(users, adminGroup, CurrentUser.get().uid());
             Authorizer authorizer = new Authorizer(store, admins, endpoint, clock);

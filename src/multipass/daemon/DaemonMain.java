@@ -33,6 +33,10 @@ public final class DaemonMain {
             "  --admin-group <name>   The group allowed to connect before anyone is trusted.",
             "                         Default: the first of sudo, admin, wheel that exists.",
             "  --verbosity <level>    error, warning, info (default), debug or trace.",
+            "  --multipass-root-cert <file>",
+            "                         Also write the daemon's root certificate to <file> at",
+            "                         every start, where Canonical's multipass client reads it:",
+            "                         /usr/local/etc/multipassd/multipass_root_cert.pem.",
             "  --install              Do not run: enrol the installing user instead, if nobody",
             "                         is trusted yet (what a package's post-install runs).",
             "  --user <name>          With --install: the user to enrol. Default: $SUDO_USER,",
@@ -118,6 +122,7 @@ public final class DaemonMain {
         LogLevel verbosity = LogLevel.INFO;
         boolean install = false;
         String user = null;
+        String rootCertCopy = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (platform.isHelpFlag(arg)) {
@@ -126,7 +131,7 @@ public final class DaemonMain {
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
                 case "--install" -> install = true;
-                case "--user", "--address", "--data-dir", "--admin-group", "--verbosity" -> {
+                case "--user", "--address", "--data-dir", "--admin-group", "--verbosity", "--multipass-root-cert" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -140,6 +145,7 @@ public final class DaemonMain {
                         case "--data-dir" -> dataDir = value;
                         case "--user" -> user = value;
                         case "--admin-group" -> adminGroup = value;
+                        case "--multipass-root-cert" -> rootCertCopy = value;
                         default -> verbosity = LogLevel.parse(value);
                     }
                 }
@@ -153,7 +159,8 @@ public final class DaemonMain {
         }
         Address parsed = address == null ? platform.daemonAddress() : Address.parse(address);
         Path data = dataDir == null ? platform.daemonDataDir() : Path.of(dataDir).toAbsolutePath();
-        return new DaemonOptions(parsed, data, adminGroup, verbosity, platform.daemonRendezvousDir(), install, user);
+        return new DaemonOptions(parsed, data, adminGroup, verbosity, platform.daemonRendezvousDir(), install, user,
+                rootCertCopy == null ? null : Path.of(rootCertCopy).toAbsolutePath());
     }
 
     /** Runs on SIGTERM/SIGINT; writes to stderr directly, as the logging system may already be shut down. */

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -56,6 +57,18 @@ public final class PublishedAuthority {
     public static void publish(Path path, X509Certificate ca) throws IOException {
         AtomicFile.removeLeftovers(path);
         AtomicFile.write(path, encode(ca), AtomicFile.WORLD_READABLE);
+    }
+
+    /**
+     * Writes {@code ca} to {@code file} (0644, atomically; its directory made 0755 if missing),
+     * where Canonical's client reads the root certificate it trusts
+     * ({@code multipass_root_cert.pem}), so that it can use this daemon. The daemon does it at
+     * every start, so a renewed CA reaches that file too.
+     */
+    public static void publishForMultipassClient(Path file, X509Certificate ca) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent(),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        publish(file, ca);
     }
 
     /**
