@@ -164,6 +164,14 @@ public final class Http2Connection implements AutoCloseable {
         writeLock.lock();
         try {
             Http2Stream stream;
+            try {
+                checkOpen();
+            } catch (IOException e) {
+                synchronized (lock) {
+                    streams.releaseLocal();
+                }
+                throw e;
+            }
             synchronized (lock) {
                 if (closed || goAwaySent || goAwayReceived) {
                     streams.releaseLocal();
@@ -256,6 +264,7 @@ public final class Http2Connection implements AutoCloseable {
     void sendHeaders(Http2Stream stream, List<HeaderField> fields, boolean endStream) throws IOException {
         writeLock.lock();
         try {
+            checkOpen();
             checkCanSend(stream);
             writeHeaderBlock(stream, fields, endStream);
         } finally {
@@ -486,7 +495,9 @@ public final class Http2Connection implements AutoCloseable {
                     w.preface();
                 }
                 w.settings(Setting.advertised(ours, client));
-                w.windowUpdate(0, ours.connectionWindow() - Setting.DEFAULT_WINDOW);
+                if (ours.connectionWindow() > Setting.DEFAULT_WINDOW) {
+                    w.windowUpdate(0, ours.connectionWindow() - Setting.DEFAULT_WINDOW);
+                }
             });
         }
     }

@@ -61,6 +61,15 @@ final class RawHttp2Peer implements AutoCloseable {
         out.frame(type, flags, streamId, ByteBuffer.wrap(payload));
     }
 
+    /** A frame whose payload octets are given as ints (each taken modulo 256), for short hand-made payloads. */
+    void frame(int type, int flags, int streamId, int... payload) throws IOException {
+        byte[] bytes = new byte[payload.length];
+        for (int i = 0; i < payload.length; i++) {
+            bytes[i] = (byte) payload[i];
+        }
+        frame(type, flags, streamId, bytes);
+    }
+
     void settings(Setting... settings) throws IOException {
         out.settings(List.of(settings));
     }
