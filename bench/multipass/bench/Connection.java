@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.bench;
 
+import multipass.grpc.CallResult;
+import multipass.grpc.GrpcClient;
+import multipass.http2.Http2Connection;
+import multipass.http2.Http2Settings;
 import multipass.platform.Address;
+import multipass.proto.ProtoException;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
+import multipass.protocol.RpcMethod;
+import multipass.protocol.RpcMethods;
+import multipass.protocol.Status;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
 import multipass.tls.PublishedAuthority;
 import multipass.tls.TlsContexts;
-import multipass.transport.FrameChannel;
 import multipass.transport.TlsChannel;
 
 import java.io.IOException;
@@ -16,19 +23,34 @@ import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One client connection to the daemon, built from the product's own classes exactly as the
  * CLI builds it: a fresh {@link TlsContexts#client} (so every handshake is a full one, as for
- * a cold CLI, never a resumption), a {@link TlsChannel} over a blocking {@code SocketChannel},
- * and a {@link FrameChannel}. Not thread-safe; one thread per connection.
+ * a cold CLI, never a resumption), a {@link TlsChannel} over a blocking {@code SocketChannel}
+ * with ALPN {@code h2}, an {@link Http2Connection} read on a thread of its own, and a
+ * {@link GrpcClient}: each {@link #call} is one gRPC call, translated as the CLI translates it
+ * ({@link RpcMethods}). Calls may come from several threads.
  */
 final class Connection implements AutoCloseable {
-    private final FrameChannel frames;
+    private final Http2Connection http2;
+    private final GrpcClient grpc;
 
-    private Connection(FrameChannel frames) {
-        this.frames = frames;
+    private Connection(TlsChannel tls) {
+        this.http2 = Http2Connection.client(tls, Http2Settings.DEFAULTS);
+        this.grpc = new GrpcClient(http2, RpcMethods.AUTHORITY);
+        Thread reader = new Thread(() -> {
+            try {
+                http2.run();
+            } catch (IOException e) {
+                return; // a call in progress fails with the connection
+            }
+        }, "bench-http2");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Where to connect and as whom: the daemon's address and CA, and a client identity. */
@@ -42,7 +64,7 @@ final class Connection implements AutoCloseable {
             }
         }
 
-        /** Connects as {@code identity} and completes the mutual TLS handshake. */
+        /** Connects as {@code identity} and completes the mutual TLS handshake, which must select ALPN {@code h2}. */
         Connection open(Identity identity) throws IOException {
             SocketChannel channel = address instanceof Address.Unix
                     ? SocketChannel.open(StandardProtocolFamily.UNIX)
@@ -51,7 +73,10 @@ final class Connection implements AutoCloseable {
                 channel.connect(address.socketAddress());
                 TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> identity, daemonCas).newEngine());
                 tls.handshake();
-                return new Connection(new FrameChannel(tls));
+                if (!TlsContexts.speaksH2(tls.engine())) {
+                    throw new IOException("the daemon did not select ALPN " + TlsContexts.ALPN_H2);
+                }
+                return new Connection(tls);
             } catch (IOException | IdentityException | RuntimeException e) {
                 channel.close();
                 throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
@@ -59,14 +84,27 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    /** Sends {@code request} and returns the reply, skipping any log lines before it. */
+    /** Makes {@code request}'s call and returns the reply (an OK one with its records), skipping any log lines. */
     Reply call(Request request) throws IOException {
-        frames.send(request);
-        return frames.receiveReply(line -> { });
+        RpcMethod method = RpcMethods.byCommand(request.command());
+        List<byte[]> messages = new ArrayList<>();
+        CallResult result = grpc.call(method.path(), method.encodeRequest(request), null, messages::add);
+        if (result.status() != Status.OK) {
+            return Reply.error(result.status(), result.message());
+        }
+        try {
+            List<Map<String, String>> records = new ArrayList<>();
+            for (byte[] message : messages) {
+                records.addAll(method.decodeReply(message).records());
+            }
+            return Reply.ok(records.isEmpty() ? method.resultOf(messages.isEmpty() ? null : messages.get(messages.size() - 1)) : records);
+        } catch (ProtoException e) {
+            throw new IOException("the daemon sent a reply that cannot be read: " + e.getMessage(), e);
+        }
     }
 
     @Override
-    public void close() throws IOException {
-        frames.close();
+    public void close() {
+        http2.close();
     }
 }

@@ -175,11 +175,7 @@ final class Flood {
 
         private Connection closeQuietly(Connection connection) {
             if (connection != null) {
-                try {
-                    connection.close();
-                } catch (IOException e) {
-                    return null; // the connection is being dropped anyway
-                }
+                connection.close();
             }
             return null;
         }

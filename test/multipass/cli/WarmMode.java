@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
+import multipass.http2.Http2Connection;
 import multipass.platform.Address;
 import multipass.platform.Platform;
-import multipass.transport.FrameChannel;
 import multipass.settings.PersistTime;
 import multipass.warm.WarmDirectory;
 import multipass.warm.WarmRoute;
@@ -59,7 +59,7 @@ final class WarmMode {
         Duration time = PersistTime.parse(persist);
         return () -> {
             ensureRunning(target, time);
-            Optional<FrameChannel> warm = WarmRoute.handOver(target);
+            Optional<Http2Connection> warm = WarmRoute.handOver(target);
             if (warm.isPresent()) {
                 return DaemonConnection.relayed(warm.get(), target.address(), target.identityDir());
             }

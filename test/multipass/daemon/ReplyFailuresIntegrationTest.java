@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.protocol.RecordBatch;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
+import multipass.protocol.RpcMethod;
+import multipass.protocol.RpcMethods;
 import multipass.protocol.Status;
 import multipass.testing.QuickIdentities;
+import multipass.testing.TestClient;
 import multipass.testing.TestDaemon;
-import multipass.tls.PublishedAuthority;
-import multipass.tls.TlsContexts;
-import multipass.transport.FrameChannel;
-import multipass.transport.TlsChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,23 +16,22 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedWriter;
-import java.net.StandardProtocolFamily;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A live daemon whose reply cannot be sent: a client asks for a {@code list} of 20,000 instances
- * (several frames), reads the first and closes its socket. The daemon logs it at error level with
+ * (several reply messages of one gRPC call), reads the first and closes its socket. The daemon logs it at error level with
  * the command, the user and the cause, and goes on serving; a client that reads gets the whole
  * reply.
  */
@@ -69,41 +66,30 @@ class ReplyFailuresIntegrationTest {
 
     @Test
     void aReplyTheClientDoesNotReadIsLoggedAtErrorLevelWithTheCommandAndTheCause() throws Exception {
-        try (FrameChannel frames = connect().frames()) {
-            frames.send(Request.of("version", 0)); // the first client: trusted from now on
-            assertEquals(Status.OK, frames.receiveReply(line -> { }).status());
+        try (TestClient client = TestClient.connect(daemon, identity)) {
+            assertEquals(Status.OK, client.call(Request.of("version", 0)).status()); // the first client: trusted from now on
         }
         int logged = TestDaemon.log().length();
-        Connection abandoned = connect();
-        abandoned.frames().send(Request.of("list", 0));
-        assertInstanceOf(RecordBatch.class, abandoned.frames().receive(), "the first of several frames: the daemon is sending");
-        abandoned.socket().close(); // the rest of the reply's 5 MB cannot be written
+        RpcMethod list = RpcMethods.byCommand("list");
+        TestClient abandoned = TestClient.connect(daemon, identity);
+        AtomicInteger received = new AtomicInteger();
+        // At the first of several reply messages (the daemon is sending), the socket is closed: the rest of the 5 MB cannot be written.
+        assertThrows(IOException.class, () -> abandoned.callRaw(list.path(), list.encodeRequest(Request.of("list", 0)), message -> {
+            received.incrementAndGet();
+            abandoned.abandon();
+        }));
+        assertEquals(1, received.get(), "one reply message came before the socket was closed");
         String line = awaitLogLine(logged, "[ReplyFailures] cannot send the reply to list for ");
         assertTrue(line.contains("[error]"), line);
         assertTrue(line.matches(".*cannot send the reply to list for \\S+ \\(uid \\d+\\): \\S+.*"), line);
 
-        try (FrameChannel frames = connect().frames()) {
-            frames.send(Request.of("list", 0));
-            List<Map<String, String>> records = new ArrayList<>();
-            Reply end = frames.receiveReply(log -> { }, records::addAll);
+        try (TestClient client = TestClient.connect(daemon, identity)) {
+            Reply end = client.call(Request.of("list", 0));
             assertEquals(Status.OK, end.status(), end.message());
-            records.addAll(end.records());
+            List<Map<String, String>> records = end.records();
             assertEquals(INSTANCES, records.size());
             assertEquals("vm-19999", records.get(INSTANCES - 1).get("name"));
         }
-    }
-
-    /** A client connection: its socket and its frames. */
-    private record Connection(SocketChannel socket, FrameChannel frames) {
-    }
-
-    private Connection connect() throws Exception {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(daemon.address().socketAddress());
-        TlsContexts tls = TlsContexts.client(identity, PublishedAuthority.read(PublishedAuthority.forSocket(daemon.socket()), null));
-        TlsChannel connection = new TlsChannel(channel, tls.newEngine());
-        connection.handshake();
-        return new Connection(channel, new FrameChannel(connection));
     }
 
     /** The first line logged after {@code from} that contains {@code text}, waiting up to 20 s for it. */

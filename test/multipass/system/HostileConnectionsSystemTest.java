@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.system;
 
+import multipass.grpc.PercentEncoding;
+import multipass.hpack.HeaderField;
+import multipass.hpack.HpackEncoder;
 import multipass.platform.Address;
-import multipass.protocol.MessageCodec;
 import multipass.protocol.Reply;
 import multipass.protocol.Request;
+import multipass.protocol.RpcMethod;
+import multipass.protocol.RpcMethods;
 import multipass.protocol.Status;
 import multipass.testing.DaemonConfig;
 import multipass.testing.QuickIdentities;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -47,10 +52,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Hostile connections against the real daemon process (issue 8): garbage instead of TLS, a
  * TLS 1.2-only client, a client without a certificate, clients that stop in the middle of the
- * handshake, a slow drip of one byte a second before and after the handshake, 1,000
- * connections opened at once and abandoned, and length prefixes of 2 GiB and more. The daemon
- * runs from the jar with small {@code [Limits]} (2 s to finish a handshake, 2 s to send a
- * request) so that it gives up on the slow ones quickly. After each case its threads and open
+ * handshake, a slow drip of one byte a second before and after the handshake (there, of the
+ * HTTP/2 preface), a client that never reads its replies, 1,000 connections opened at once and
+ * abandoned, and gRPC length prefixes of 2 GiB and more. The daemon runs from the jar with
+ * small {@code [Limits]} (2 s to finish a handshake, 2 s of idleness) so that it gives up on
+ * the slow ones quickly. After each case its threads and open
  * file descriptors, read from {@code /proc/<pid>}, return to what they were before (polled:
  * closing is asynchronous), and a trusted {@code list} still answers.
  */
@@ -201,31 +207,73 @@ class HostileConnectionsSystemTest {
 
     @Test
     void aSlowDripAfterTheHandshakeIsCutOff() throws Exception {
-        byte[] frame = ByteBuffer.allocate(4 + 64).putInt(64).array();
-        TestClient client = TestClient.connect(address, caFile, trusted);
+        byte[] preface = PREFACE.getBytes(StandardCharsets.US_ASCII);
+        TlsChannel tls = TestClient.handshake(address, caFile, trusted);
         try {
-            int sent = drip(client::sendRaw, frame);
-            assertTrue(sent < frame.length, "cut off after " + sent + " of the request's " + frame.length + " bytes");
+            int sent = drip(bytes -> tls.write(ByteBuffer.wrap(bytes)), preface);
+            assertTrue(sent < preface.length, "cut off after " + sent + " of the HTTP/2 preface's " + preface.length + " bytes");
         } finally {
-            client.abandon(); // the daemon is gone: not even close_notify can be sent
+            closeQuietly(tls); // the daemon is gone: close_notify has no one to reach
         }
     }
 
     @Test
     void aClientThatNeverReadsItsRepliesIsCutOff() throws Exception {
-        // Thousands of requests at -vvvv in one go, and not a byte read back: the replies fill the socket.
-        byte[] request = MessageCodec.encode(Request.of("version", 4));
-        ByteBuffer pipelined = ByteBuffer.allocate(3000 * (4 + request.length));
-        while (pipelined.hasRemaining()) {
-            pipelined.putInt(request.length).put(request);
-        }
-        TestClient client = TestClient.connect(address, caFile, trusted);
+        // Thousands of version calls at -vvvv in one go, with every flow-control window opened wide and not a byte
+        // read back: the replies fill the socket.
+        TlsChannel tls = TestClient.handshake(address, caFile, trusted);
         try {
-            client.sendRaw(pipelined.array());
+            tls.write(ByteBuffer.wrap(neverReadingCalls(3000)));
             ProcessCensus after = ProcessCensus.awaitBaseline(daemon.pid(), baseline, SETTLE);
             assertNull(after.leakedSince(baseline), "the daemon gave up on the client that does not read, which still holds its end");
+        } catch (IOException e) {
+            // The daemon cut the connection before all the calls were written: what the test is after.
+            ProcessCensus after = ProcessCensus.awaitBaseline(daemon.pid(), baseline, SETTLE);
+            assertNull(after.leakedSince(baseline), "the daemon gave up on the client that does not read: " + e);
         } finally {
-            client.abandon();
+            closeQuietly(tls);
+        }
+    }
+
+    /** RFC 9113 section 3.4: the client connection preface. */
+    private static final String PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+    /**
+     * The HTTP/2 bytes of a client that opens every window as far as it goes (SETTINGS
+     * INITIAL_WINDOW_SIZE 2^31-1, a connection WINDOW_UPDATE to 2^31-1) and then makes
+     * {@code calls} version calls at verbosity 4, each a HEADERS and a DATA frame ending its stream.
+     */
+    private static byte[] neverReadingCalls(int calls) {
+        RpcMethod version = RpcMethods.byCommand("version");
+        byte[] message = version.encodeRequest(Request.of("version", 4));
+        HpackEncoder hpack = new HpackEncoder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(PREFACE.getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(frame(0x4, 0, 0, ByteBuffer.allocate(6).putShort((short) 0x4).putInt(Integer.MAX_VALUE).array()));
+        out.writeBytes(frame(0x8, 0, 0, ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE - 65_535).array()));
+        List<HeaderField> headers = List.of(new HeaderField(":method", "POST"), new HeaderField(":scheme", "https"),
+                new HeaderField(":path", version.path()), new HeaderField(":authority", RpcMethods.AUTHORITY),
+                new HeaderField("te", "trailers"), new HeaderField("content-type", "application/grpc"));
+        byte[] data = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message).array();
+        for (int i = 0; i < calls; i++) {
+            int stream = 1 + 2 * i;
+            out.writeBytes(frame(0x1, 0x4, stream, hpack.encode(headers))); // HEADERS, END_HEADERS
+            out.writeBytes(frame(0x0, 0x1, stream, data)); // DATA, END_STREAM
+        }
+        return out.toByteArray();
+    }
+
+    /** One HTTP/2 frame (RFC 9113 section 4.1). */
+    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+        return ByteBuffer.allocate(9 + payload.length).put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8))
+                .put((byte) payload.length).put((byte) type).put((byte) flags).putInt(stream).put(payload).array();
+    }
+
+    private static void closeQuietly(TlsChannel tls) {
+        try {
+            tls.close();
+        } catch (IOException e) {
+            return; // the socket is closed all the same
         }
     }
 
@@ -292,14 +340,16 @@ class HostileConnectionsSystemTest {
     }
 
     @Test
-    void lengthPrefixesOfTwoGibibytesAndMoreAreRefused() throws Exception {
-        for (long claim : new long[] {0x8000_0000L, 0xFFFF_FFFFL, 0x7FFF_FFFFL, (1 << 20) + 1}) {
-            try (TestClient client = TestClient.connect(address, caFile, trusted)) {
-                client.sendRaw(ByteBuffer.allocate(4).putInt((int) claim).array());
-                assertEquals(Reply.error(Status.INVALID_ARGUMENT, "malformed request: invalid frame length " + claim + " (must be 1 to 1048576)"),
-                        client.nextReply());
-                assertNull(client.receive(), "closed after the refusal");
+    void grpcLengthPrefixesOfTwoGibibytesAndMoreAreRefused() throws Exception {
+        String list = RpcMethods.byCommand("list").path();
+        try (TestClient client = TestClient.connect(address, caFile, trusted)) {
+            for (long claim : new long[] {0x8000_0000L, 0xFFFF_FFFFL, 0x7FFF_FFFFL, (4 << 20) + 1}) {
+                List<HeaderField> answer = client.rawStream(list, ByteBuffer.allocate(5).put((byte) 0).putInt((int) claim).array());
+                assertEquals(String.valueOf(Status.RESOURCE_EXHAUSTED.code()), TestClient.valueOf(answer, "grpc-status"), claim + ": " + answer);
+                String message = PercentEncoding.decode(String.valueOf(TestClient.valueOf(answer, "grpc-message")));
+                assertTrue(message.contains(Long.toString(claim)), claim + ": " + message);
             }
+            assertEquals(Status.OK, client.call(Request.of("list", 0)).status(), "the connection serves the next call");
         }
     }
 

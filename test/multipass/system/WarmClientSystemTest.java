@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.system;
 
-import multipass.protocol.MessageCodec;
-import multipass.protocol.Request;
 import multipass.system.ThrowAwayUsers.User;
 import multipass.warm.WarmDirectory;
 import multipass.warm.WarmStarter;
@@ -12,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Another user is refused at a warm client's socket by its kernel credentials, even when the
  * file modes would let them in: as root, a warm client of root's is started, its directory and
  * socket are then opened to all (as a careless administrator might), and a throw-away user's
- * program connects and sends a hello. The warm client closes that connection unanswered, while
- * the same hello from root is answered, and it goes on serving.
+ * program connects and starts HTTP/2 (the client preface and its SETTINGS). The warm client
+ * closes that connection unanswered, while the same bytes from root are answered (the warm
+ * client's own SETTINGS), and it goes on serving.
  */
 class WarmClientSystemTest {
     private RootSandbox sandbox;
@@ -64,17 +62,16 @@ class WarmClientSystemTest {
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(target.runtimeDir(), PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(target.socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
-        String hello = frame(new Request("warm-hello", 0, List.of("not the right target"), java.util.Map.of()));
+        String hello = HTTP2_START;
 
         assertEquals("closed unanswered", probe(mallory, target.socket(), hello), "mallory, another uid, is refused");
         assertEquals("answered", probe(null, target.socket(), hello).replaceAll(" \\d+ bytes$", ""), "root, its own user, is answered");
         assertTrue(warm.isAlive(), "and the warm client goes on");
     }
 
-    private static String frame(Request request) {
-        byte[] body = MessageCodec.encode(request);
-        return HexFormat.of().formatHex(ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array());
-    }
+    /** The client connection preface (RFC 9113 section 3.4) and an empty SETTINGS frame, in hex. */
+    private static final String HTTP2_START = HexFormat.of().formatHex("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
+            + "000000" + "04" + "00" + "00000000";
 
     /** Runs {@link WarmProbe} from its source as {@code user} (null: root, this process's user); returns its line. */
     private String probe(User user, Path socket, String frame) throws IOException, InterruptedException {

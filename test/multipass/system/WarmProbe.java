@@ -11,8 +11,10 @@ import java.util.HexFormat;
 
 /**
  * Run from its source file as some user by {@link WarmClientSystemTest}: connects to a warm
- * client's socket, sends one frame (given in hex), and prints {@code answered <n> bytes} or
- * {@code closed unanswered} (closed by the other end with no byte sent back); {@code cannot connect: ...} if the socket refuses it. JDK only.
+ * client's socket, sends some bytes (given in hex: the start of an HTTP/2 connection), and
+ * prints {@code answered <n> bytes} as soon as anything comes back (an HTTP/2 server answers
+ * with its SETTINGS and waits for more), or {@code closed unanswered} (closed by the other end
+ * with no byte sent back); {@code cannot connect: ...} if the socket refuses it. JDK only.
  */
 public final class WarmProbe {
     private WarmProbe() {
@@ -30,12 +32,11 @@ public final class WarmProbe {
             int total = 0;
             try {
                 channel.write(ByteBuffer.wrap(HexFormat.of().parseHex(args[1])));
-                for (int n = channel.read(answer); n > 0; n = channel.read(answer)) {
-                    total += n;
-                }
+                int n = channel.read(answer);
+                total = Math.max(n, 0);
             } catch (IOException e) {
-                // Closed before the frame was all written (broken pipe) or while reading (reset).
-                System.out.println(total == 0 ? "closed unanswered" : "answered " + total + " bytes, then cut: " + e.getMessage());
+                // Closed before the bytes were all written (broken pipe) or while reading (reset).
+                System.out.println("closed unanswered");
                 return;
             }
             System.out.println(total == 0 ? "closed unanswered" : "answered " + total + " bytes");
