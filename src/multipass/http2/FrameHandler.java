@@ -56,7 +56,7 @@ final class FrameHandler {
                 }
                 LOG.log(Level.DEBUG, "HTTP/2 {0}", e.getMessage());
                 limits.ourResets.count();
-                deliverReset(c.sendReset(e.streamId(), e.code(), false), e.code());
+                deliverReset(c.outbound.sendReset(e.streamId(), e.code(), false), e.code());
             }
             c.finishIfDrained();
         }
@@ -132,7 +132,7 @@ final class FrameHandler {
                 c.endedByPeer(stream);
             }
         }
-        c.sendWindowUpdates(0, 0, giveBack);
+        c.outbound.sendWindowUpdates(0, 0, giveBack);
         if (refusal != null) {
             throw refusal;
         }
@@ -141,7 +141,7 @@ final class FrameHandler {
         }
         int padding = length - d.data().remaining();
         if (padding > 0) {
-            c.consumed(stream, padding);
+            c.outbound.consumed(stream, padding);
         }
         StreamListener listener = stream.listener;
         if (listener != null) {
@@ -212,7 +212,7 @@ final class FrameHandler {
         if (c.streams.isPeerInitiated(id)) {
             limits.peerResets.count();
         }
-        c.sendWindowUpdates(0, 0, increment);
+        c.outbound.sendWindowUpdates(0, 0, increment);
         deliverReset(stream, ErrorCode.of(rst.code()));
         c.finishIfDrained();
     }
@@ -239,7 +239,7 @@ final class FrameHandler {
             c.lock.notifyAll(); // a larger MAX_CONCURRENT_STREAMS or window may unblock a writer
         }
         long size = tableSize == null ? -1 : tableSize;
-        c.sendSettingsAck(size);
+        c.outbound.sendSettingsAck(size);
     }
 
     /** PING (section 6.7): answered with the same 8 octets. */
@@ -248,7 +248,7 @@ final class FrameHandler {
             return; // we send no PINGs of our own yet
         }
         limits.pings.count();
-        c.sendControl(w -> w.ping(true, ping.data()));
+        c.outbound.sendControl(w -> w.ping(true, ping.data()));
     }
 
     /** GOAWAY (section 6.8): no new streams; ours above the last stream it names were not processed. */
