@@ -99,11 +99,32 @@ final class FrameHandler {
 
     /** DATA (section 6.1): counted against both receive windows before anything else. */
     private void data(Frame.Data d) throws IOException {
-        int id = d.streamId();
         int length = d.flowLength();
         if (length == 0 && !d.endStream()) {
             limits.emptyFrames.count();
         }
+        Http2Stream stream = admitData(d);
+        if (stream == null) {
+            return; // a stream we reset: its data was still in flight
+        }
+        int padding = length - d.data().remaining();
+        if (padding > 0) {
+            c.outbound.consumed(stream, padding);
+        }
+        StreamListener listener = stream.listener;
+        if (listener != null) {
+            deliver(stream, () -> listener.onData(d.data(), d.endStream()));
+        }
+    }
+
+    /**
+     * Counts DATA against the windows and the stream's state: returns its open stream, null
+     * for a stream we reset lately, or throws. Octets that reach no stream go back to the
+     * connection window at once.
+     */
+    private Http2Stream admitData(Frame.Data d) throws IOException {
+        int id = d.streamId();
+        int length = d.flowLength();
         Http2Stream stream;
         Http2Exception refusal = null;
         int giveBack = 0;
@@ -136,17 +157,7 @@ final class FrameHandler {
         if (refusal != null) {
             throw refusal;
         }
-        if (stream == null) {
-            return; // a stream we reset: its data was still in flight
-        }
-        int padding = length - d.data().remaining();
-        if (padding > 0) {
-            c.outbound.consumed(stream, padding);
-        }
-        StreamListener listener = stream.listener;
-        if (listener != null) {
-            deliver(stream, () -> listener.onData(d.data(), d.endStream()));
-        }
+        return stream;
     }
 
     /** HEADERS (section 6.2): begins a header block; a priority naming the stream itself is a stream error. */
