@@ -242,7 +242,7 @@ public final class Bench {
         return jvmOptions.isEmpty() ? "daemon, JVM defaults" : "daemon, " + String.join(" ", jvmOptions);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";

@@ -8,7 +8,6 @@ import multipass.instances.Backend;
 import multipass.instances.Backends;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
-import multipass.platform.TcpSocketOwner;
 import multipass.platform.UserDatabase;
 import multipass.serve.AdminPolicy;
 import multipass.serve.Authentication;
@@ -282,7 +281,7 @@ public final class Daemon implements AutoCloseable {
     private static Endpoint bind(DaemonOptions options, boolean storeEmpty, String adminGroup, UserDatabase users,
                                  java.security.cert.X509Certificate ca) throws IOException, StartupException {
         if (options.address() instanceof Address.Tcp) {
-            return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca, TcpSocketOwner.forThisSystem(), users);
+            return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca, TcpEndpoint.owners(), users);
         }
         Path socket = ((Address.Unix) options.address()).path();
         Optional<ServerSocketChannel> inherited = InheritedSocket.at(socket);

@@ -33,6 +33,13 @@ import java.util.OptionalLong;
  */
 final class TcpEndpoint implements Endpoint {
     private static final System.Logger LOG = System.getLogger(TcpEndpoint.class.getName());
+    /**
+     * A bench knob, not a setting: {@code -Dmultipass.bench.tcpOwnerLookup=off} on the daemon's
+     * JVM turns the loopback-peer lookup off, so that the bench can measure what it costs in
+     * the same build (docs/performance.md). Every peer is then unknown, as over TCP from another
+     * host: limits and caps key by certificate. Read once, at start.
+     */
+    static final String LOOKUP_KNOB = "multipass.bench.tcpOwnerLookup";
 
     private final ServerSocketChannel server;
     private final Address.Tcp address;
@@ -80,6 +87,15 @@ final class TcpEndpoint implements Endpoint {
             server.close();
             throw e;
         }
+    }
+
+    /** The lookup of this system ({@link TcpSocketOwner#forThisSystem()}), or none when the bench knob {@link #LOOKUP_KNOB} says off. */
+    static TcpSocketOwner owners() {
+        if ("off".equals(System.getProperty(LOOKUP_KNOB))) {
+            LOG.log(System.Logger.Level.WARNING, "{0}=off (a bench knob): no loopback TCP peer's user is looked up", LOOKUP_KNOB);
+            return TcpSocketOwner.none();
+        }
+        return TcpSocketOwner.forThisSystem();
     }
 
     @Override

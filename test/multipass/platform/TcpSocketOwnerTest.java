@@ -4,12 +4,14 @@ package multipass.platform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +48,17 @@ class TcpSocketOwnerTest {
     Path dir;
 
     private static OptionalLong find(String table, ByteOrder order, InetSocketAddress client, InetSocketAddress daemon) throws IOException {
-        return TcpSocketOwner.find(new BufferedReader(new StringReader(table)), order, client, daemon);
+        OptionalLong whole = TcpSocketOwner.find(channel(table), new byte[TcpSocketOwner.BUFFER_BYTES], order, client, daemon);
+        // Lines cut across blocks at every place: a buffer just longer than the longest line.
+        int longest = table.lines().mapToInt(String::length).max().orElse(0) + 1;
+        for (int size = longest; size < longest + 40; size++) {
+            assertEquals(whole, TcpSocketOwner.find(channel(table), new byte[size], order, client, daemon), "buffer of " + size);
+        }
+        return whole;
+    }
+
+    private static ReadableByteChannel channel(String table) {
+        return Channels.newChannel(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String v6Line(int slot, String local, String remote, String state, long uid) {
