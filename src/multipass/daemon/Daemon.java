@@ -41,6 +41,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,13 @@ public final class Daemon implements AutoCloseable {
     static final int CALL_THREADS = 32;
     /** The calls that may wait for a thread. */
     static final int QUEUED_CALLS = 4096;
+    /**
+     * The most connections taken from the backlog at once, whose peers are read together (on
+     * loopback TCP, one read of the kernel's socket tables for all).
+     */
+    static final int MAX_ACCEPT_BATCH = 64;
+    /** Marks a connection whose peer could not be read (it is closed). */
+    private static final Peer.Credentials UNREADABLE = new Peer.Credentials("", -1, Peer.Source.LOOPBACK_TCP);
     /** How long a stopping daemon lets the calls in flight finish after its GOAWAY. */
     private static final long STOP_GRACE_MILLIS = 5000;
 
@@ -213,6 +221,7 @@ public final class Daemon implements AutoCloseable {
      * connections, or its user's share of either.
      */
     public void serve() throws IOException {
+        List<SocketChannel> batch = new ArrayList<>(MAX_ACCEPT_BATCH);
         while (!closing) {
             if (!quotas.awaitHandshakeSlot()) {
                 return;
@@ -230,25 +239,81 @@ public final class Daemon implements AutoCloseable {
                 quotas.returnHandshakeSlot();
                 throw e;
             }
-            Peer.Credentials credentials;
+            batch.clear();
+            batch.add(channel);
+            acceptReady(batch);
+            List<Peer.Credentials> credentials = credentials(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                if (credentials.get(i) != UNREADABLE) {
+                    start(batch.get(i), credentials.get(i));
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code batch} the connections already waiting in the backlog, as many as there
+     * are free handshake slots (each holding one), up to {@link #MAX_ACCEPT_BATCH}: their
+     * peers are then read together.
+     */
+    private void acceptReady(List<SocketChannel> batch) {
+        while (batch.size() < MAX_ACCEPT_BATCH && quotas.tryHandshakeSlot()) {
+            SocketChannel more;
             try {
-                credentials = endpoint.credentials(channel);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing a connection whose peer credentials cannot be read: {0}", e.getMessage());
+                more = endpoint.acceptReady();
+            } catch (IOException | RuntimeException e) {
+                more = null; // the next blocking accept reports a closed or broken endpoint
+            }
+            if (more == null) {
                 quotas.returnHandshakeSlot();
-                channel.close();
-                continue;
+                return;
             }
-            ConnectionQuotas.Ticket ticket = quotas.admit(credentials);
-            if (ticket == null) {
-                channel.close();
-                continue;
+            batch.add(more);
+        }
+    }
+
+    /**
+     * The peers of {@code batch}, read together; if that fails, each on its own, and one that
+     * cannot be read is closed (its slot given back) and marked {@link #UNREADABLE}.
+     */
+    private List<Peer.Credentials> credentials(List<SocketChannel> batch) {
+        try {
+            return endpoint.credentials(batch);
+        } catch (IOException e) {
+            List<Peer.Credentials> each = new ArrayList<>(batch.size());
+            for (SocketChannel channel : batch) {
+                try {
+                    each.add(endpoint.credentials(channel));
+                } catch (IOException failure) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a connection whose peer credentials cannot be read: {0}", failure.getMessage());
+                    quotas.returnHandshakeSlot();
+                    close(channel);
+                    each.add(UNREADABLE);
+                }
             }
-            ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, calls, live, limits,
-                    ticket::handshakeOver, ticket::closed);
-            Thread thread = new Thread(session, "client");
-            thread.setDaemon(true);
-            thread.start();
+            return each;
+        }
+    }
+
+    /** Counts the connection in (or closes it, over a cap) and starts its session. */
+    private void start(SocketChannel channel, Peer.Credentials credentials) {
+        ConnectionQuotas.Ticket ticket = quotas.admit(credentials);
+        if (ticket == null) {
+            close(channel);
+            return;
+        }
+        ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, calls, live, limits,
+                ticket::handshakeOver, ticket::closed);
+        Thread thread = new Thread(session, "client");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void close(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot close a refused connection: {0}", e.getMessage());
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -50,6 +51,10 @@ public final class TcpSocketOwner {
     /** The bytes read at a time: a read of a {@code /proc/net} table returns as much as asked for, up to the end. */
     static final int BUFFER_BYTES = 64 * 1024;
     /** Each calling thread's read buffer (the daemon has one accept thread), kept so that a lookup allocates nothing per line or block. */
+    /** Marks a pair not looked for while the others are (below -1, so that {@link #find} does not look for it). */
+    private static final long NOT_LOOKED_UP = -2;
+    /** The ends of a pair not looked for: matches no line. */
+    private static final Printed NOWHERE = new Printed(null, new byte[0]);
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER_BYTES]);
 
     private final List<Path> tables;
@@ -79,54 +84,91 @@ public final class TcpSocketOwner {
      * @throws IOException when a table cannot be read or has a line this parser does not know
      */
     public OptionalLong ownerUid(InetSocketAddress client, InetSocketAddress daemon) throws IOException {
-        if (client.getAddress() == null || daemon.getAddress() == null
-                || !client.getAddress().isLoopbackAddress() || !daemon.getAddress().isLoopbackAddress()) {
-            return OptionalLong.empty();
-        }
-        if (tables.isEmpty()) {
-            return OptionalLong.empty();
-        }
-        Printed local = Printed.of(client, order);
-        Printed remote = Printed.of(daemon, order);
-        byte[] buffer = BUFFER.get();
-        for (Path table : tables) {
-            try (FileChannel in = FileChannel.open(table, StandardOpenOption.READ)) {
-                OptionalLong uid = find(in, buffer, order, local, remote);
-                if (uid.isPresent()) {
-                    return uid;
-                }
-            } catch (NoSuchFileException e) {
-                continue; // a kernel without IPv6 has no tcp6 table
-            } catch (IllegalArgumentException e) {
-                throw new IOException("unexpected line in " + table + ": " + e.getMessage(), e);
-            }
-        }
-        return OptionalLong.empty();
-    }
-
-    /** As {@link #find(ReadableByteChannel, byte[], ByteOrder, Printed, Printed)}, for the two ends as Java reports them. */
-    static OptionalLong find(ReadableByteChannel table, byte[] buffer, ByteOrder order, InetSocketAddress client, InetSocketAddress daemon)
-            throws IOException {
-        return find(table, buffer, order, Printed.of(client, order), Printed.of(daemon, order));
+        long uid = ownerUids(List.of(client), List.of(daemon))[0];
+        return uid < 0 ? OptionalLong.empty() : OptionalLong.of(uid);
     }
 
     /**
-     * Scans one table (header line first) for the client's ESTABLISHED entry. The kernel lets
-     * only one open socket hold a pair of ends, so the first match is the one; the scan stops
-     * there, and the kernel formats no more of the table. The table is read in blocks of
-     * {@code buffer}'s size (one read call for up to {@value #BUFFER_BYTES} bytes, instead of
-     * one per 8 KiB) and matched as bytes, line by line in place, against the two ends as the
-     * kernel prints them: nothing is decoded or allocated per line, only the matching line is
-     * parsed. A table can hold thousands of sockets, TIME_WAIT ones of recent connections
-     * included, and this runs per connection.
+     * As {@link #ownerUid} for several connections at once, {@code clients.get(i)} with
+     * {@code daemons.get(i)}, in one read of the tables for all (a table read costs in
+     * proportion to its length, not to the number of connections looked for): the uid of each,
+     * -1 for one not found. Every connection must be open from before this call until after it.
+     *
+     * @throws IOException when a table cannot be read or has a line this parser does not know
      */
-    private static OptionalLong find(ReadableByteChannel table, byte[] buffer, ByteOrder order, Printed local, Printed remote)
+    public long[] ownerUids(List<InetSocketAddress> clients, List<InetSocketAddress> daemons) throws IOException {
+        int n = clients.size();
+        long[] uids = new long[n];
+        Printed[] locals = new Printed[n];
+        Printed[] remotes = new Printed[n];
+        int wanted = 0;
+        for (int i = 0; i < n; i++) {
+            InetSocketAddress client = clients.get(i);
+            InetSocketAddress daemon = daemons.get(i);
+            if (tables.isEmpty() || client.getAddress() == null || daemon.getAddress() == null
+                    || !client.getAddress().isLoopbackAddress() || !daemon.getAddress().isLoopbackAddress()) {
+                uids[i] = NOT_LOOKED_UP; // never looked for: a non-loopback end is not in this host's tables
+                locals[i] = NOWHERE;
+                remotes[i] = NOWHERE;
+            } else {
+                uids[i] = -1;
+                locals[i] = Printed.of(client, order);
+                remotes[i] = Printed.of(daemon, order);
+                wanted++;
+            }
+        }
+        if (wanted > 0) {
+            byte[] buffer = BUFFER.get();
+            for (Path table : tables) {
+                try (FileChannel in = FileChannel.open(table, StandardOpenOption.READ)) {
+                    find(in, buffer, order, locals, remotes, uids);
+                } catch (NoSuchFileException e) {
+                    continue; // a kernel without IPv6 has no tcp6 table
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("unexpected line in " + table + ": " + e.getMessage(), e);
+                }
+                if (Arrays.stream(uids).noneMatch(uid -> uid == -1)) {
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            uids[i] = Math.max(uids[i], -1);
+        }
+        return uids;
+    }
+
+    /** As {@link #find(ReadableByteChannel, byte[], ByteOrder, Printed[], Printed[], long[])} for one pair of ends, as Java reports them. */
+    static OptionalLong find(ReadableByteChannel table, byte[] buffer, ByteOrder order, InetSocketAddress client, InetSocketAddress daemon)
             throws IOException {
+        long[] uids = {-1};
+        find(table, buffer, order, new Printed[] {Printed.of(client, order)}, new Printed[] {Printed.of(daemon, order)}, uids);
+        return uids[0] < 0 ? OptionalLong.empty() : OptionalLong.of(uids[0]);
+    }
+
+    /**
+     * Scans one table (header line first) for the clients' ESTABLISHED entries, the client of
+     * pair {@code i} being {@code locals[i]} and its daemon end {@code remotes[i]}, and sets
+     * {@code uids[i]} for each one found (one still -1 is looked for). The kernel lets only one
+     * open socket hold a pair of ends, so the first match is the one; the scan stops once every
+     * pair is found, and the kernel formats no more of the table. The table is read in blocks of
+     * {@code buffer}'s size (one read call for up to {@value #BUFFER_BYTES} bytes, instead of
+     * one per 8 KiB) and matched as bytes, line by line in place, against the ends as the kernel
+     * prints them: nothing is decoded or allocated per line, only a matching line is parsed. A
+     * table can hold thousands of sockets, TIME_WAIT ones of recent connections included, and
+     * this runs for every batch of connections accepted.
+     */
+    static void find(ReadableByteChannel table, byte[] buffer, ByteOrder order, Printed[] locals, Printed[] remotes, long[] uids)
+            throws IOException {
+        int missing = 0;
+        for (long uid : uids) {
+            missing += uid == -1 ? 1 : 0;
+        }
         ByteBuffer view = ByteBuffer.wrap(buffer);
         int filled = 0;
         boolean header = true;
         boolean end = false;
-        while (true) {
+        while (missing > 0) {
             int n = end ? -1 : table.read(view);
             if (n < 0) {
                 end = true;
@@ -134,7 +176,7 @@ public final class TcpSocketOwner {
                 filled += n;
             }
             int lineStart = 0;
-            while (true) {
+            while (missing > 0) {
                 int newline = indexOf(buffer, '\n', lineStart, filled);
                 if (newline < 0) {
                     if (!end) {
@@ -142,24 +184,21 @@ public final class TcpSocketOwner {
                     }
                     newline = filled; // a last line without a newline
                     if (newline == lineStart) {
-                        return OptionalLong.empty();
+                        return;
                     }
                 }
                 if (header) {
                     header = false;
                 } else {
-                    long uid = match(buffer, lineStart, newline, local, remote, order);
-                    if (uid >= 0) {
-                        return OptionalLong.of(uid);
-                    }
+                    missing -= match(buffer, lineStart, newline, locals, remotes, uids, order);
                 }
                 lineStart = newline + 1;
                 if (lineStart > filled) {
-                    return OptionalLong.empty();
+                    return;
                 }
             }
             if (end) {
-                return OptionalLong.empty();
+                return;
             }
             // Keep the incomplete line, at the start of the buffer.
             System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
@@ -171,8 +210,11 @@ public final class TcpSocketOwner {
         }
     }
 
-    /** The uid of the line at [{@code from}, {@code to}) if it is the client's ESTABLISHED entry, else -1. */
-    private static long match(byte[] line, int from, int to, Printed local, Printed remote, ByteOrder order) {
+    /**
+     * Sets {@code uids[i]} from the line at [{@code from}, {@code to}) if it is the ESTABLISHED
+     * entry of the client of pair {@code i}, one still unknown; returns how many it set (0 or 1).
+     */
+    private static int match(byte[] line, int from, int to, Printed[] locals, Printed[] remotes, long[] uids, ByteOrder order) {
         int localAt = column(line, from, to, true);
         int remoteAt = column(line, localAt, to, false);
         int stateAt = column(line, remoteAt, to, false);
@@ -182,13 +224,18 @@ public final class TcpSocketOwner {
                     throw new IllegalArgumentException("expected the slot, the two ends and the state: '" + text(line, from, to) + "'");
                 }
             }
-            return -1;
+            return 0;
         }
-        if (local.matches(line, localAt, to) && remote.matches(line, remoteAt, to)
-                && stateAt + 2 < to && line[stateAt] == '0' && line[stateAt + 1] == '1' && line[stateAt + 2] == ' ') {
-            return Entry.parse(text(line, from, to), order).uid();
+        if (stateAt + 2 >= to || line[stateAt] != '0' || line[stateAt + 1] != '1' || line[stateAt + 2] != ' ') {
+            return 0;
         }
-        return -1;
+        for (int i = 0; i < uids.length; i++) {
+            if (uids[i] == -1 && locals[i].matches(line, localAt, to) && remotes[i].matches(line, remoteAt, to)) {
+                uids[i] = Entry.parse(text(line, from, to), order).uid();
+                return 1;
+            }
+        }
+        return 0;
     }
 
     private static String text(byte[] line, int from, int to) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,5 +159,31 @@ class TcpSocketOwnerTest {
         }
         assertThrows(IllegalArgumentException.class, () -> TcpSocketOwner.Entry.parse(
                 "   0: 0100007F:D2A4 0100007F:C383 01 00000000:00000000 00:00000000 00000000  -1 0 1701 1", ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Test
+    void severalConnectionsAreFoundInOneReadEachWithItsOwnEntry() throws IOException {
+        // Two clients of the same daemon: each pair gets the uid of its own client end, never the other's.
+        String table = V4_HEADER
+                + "   0: 0100007F:C383 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000     0        0 1700 1 0 20 4 1 10 -1\n"
+                + "   1: 0100007F:D2A5 0100007F:C383 01 00000000:00000000 00:00000000 00000000  2002        0 1702 1 0 20 4 30 10 -1\n"
+                + "   2: 0100007F:D2A4 0100007F:C383 01 00000000:00000000 00:00000000 00000000  1001        0 1701 1 0 20 4 30 10 -1\n"
+                + "   3: 0100007F:D2A6 0100007F:C383 06 00000000:00000000 03:000016A5 00000000     0        0 0 3 0\n";
+        Path tcp = Files.writeString(dir.resolve("tcp"), table);
+        TcpSocketOwner owners = new TcpSocketOwner(List.of(tcp), ByteOrder.LITTLE_ENDIAN);
+        InetSocketAddress second = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0xD2A5);
+        InetSocketAddress lingering = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0xD2A6);
+        InetSocketAddress lan = new InetSocketAddress(InetAddress.getByName("192.168.1.5"), 0xD2A4);
+        assertArrayEquals(new long[] {1001, 2002}, owners.ownerUids(List.of(CLIENT, second), List.of(DAEMON, DAEMON)));
+        assertArrayEquals(new long[] {2002, 1001}, owners.ownerUids(List.of(second, CLIENT), List.of(DAEMON, DAEMON)));
+        assertArrayEquals(new long[] {-1, 1001, -1}, owners.ownerUids(List.of(lan, CLIENT, second), List.of(DAEMON, DAEMON, CLIENT)),
+                "a non-loopback client is not looked for, and a pair the wrong way round is not a match");
+        assertArrayEquals(new long[] {-1, 1001}, owners.ownerUids(List.of(lingering, CLIENT), List.of(DAEMON, DAEMON)), "TIME_WAIT is nobody");
+        // Once every pair is found the scan stops (the garbage line is not read); a pair not found makes it read on, to the garbage.
+        TcpSocketOwner garbage = new TcpSocketOwner(List.of(Files.writeString(dir.resolve("tcp-garbage"), table + "   4: garbage\n")),
+                ByteOrder.LITTLE_ENDIAN);
+        assertArrayEquals(new long[] {2002, 1001}, garbage.ownerUids(List.of(second, CLIENT), List.of(DAEMON, DAEMON)));
+        assertThrows(IOException.class, () -> garbage.ownerUids(List.of(CLIENT, lingering), List.of(DAEMON, DAEMON)));
+        assertArrayEquals(new long[0], owners.ownerUids(List.of(), List.of()));
     }
 }
