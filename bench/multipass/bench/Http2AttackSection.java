@@ -9,15 +9,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * The HTTP/2 floods of issue 20 ({@link Http2Flood}) against one daemon started with the
  * launcher's JVM options, on its Unix socket: a trusted client runs {@code list} back to back
  * throughout, on a new connection each time and on a persistent one; each flood runs in turn,
- * from a peer with no certificate and from a trusted one, after a quiet window of the same
- * daemon, and the trusted client's p99 in the flood window is compared with the quiet window's
- * just before it. The daemon's resident memory is sampled every 100 ms (growth: the peak during
+ * from a peer with no certificate and from a trusted one, in rounds of a quiet window then a
+ * flood window on the same daemon, and the trusted client's p99 over the flood windows is
+ * compared with that over the quiet windows just before them. The daemon's resident memory is sampled every 100 ms (growth: the peak during
  * the flood and the second after it, over the last quiet sample), its CPU read at each window's
  * edges. After each flood the attackers stop and the daemon gets a second to settle, unmeasured.
  */
@@ -45,6 +46,7 @@ final class Http2AttackSection {
     private final double quietSeconds;
     private final double floodSeconds;
     private final double settleSeconds;
+    private final int repeats;
     private final List<Row> rows = new ArrayList<>();
     private long firstQuietRssKb = -1;
     private long maxRssKb;
@@ -53,9 +55,10 @@ final class Http2AttackSection {
         this.daemon = daemon;
         this.target = target;
         this.trusted = trusted;
-        this.quietSeconds = quick ? 1.5 : 4;
-        this.floodSeconds = quick ? 1.5 : 4;
-        this.settleSeconds = quick ? 0.5 : 1;
+        this.quietSeconds = quick ? 1 : 1.5;
+        this.floodSeconds = quick ? 1 : 1.5;
+        this.settleSeconds = 0.5;
+        this.repeats = quick ? 1 : 3;
     }
 
     void run() throws IOException, InterruptedException {
@@ -77,32 +80,56 @@ final class Http2AttackSection {
         }
     }
 
+    /**
+     * One flood from one peer, in {@link #repeats} rounds of quiet, flood and settling, so that
+     * whatever else the shared machine does weighs on the quiet and the flood windows alike.
+     */
     private Row round(Http2Flood flood, Peer peer, TrustedCalls fresh, TrustedCalls persistent) throws IOException, InterruptedException {
         TlsContexts contexts = contexts(peer == Peer.TRUSTED ? () -> trusted : () -> null);
-        long quietStart = System.nanoTime();
-        double quietCpu = daemon.cpuMillis();
-        long[] quietPeak = new long[1];
-        long quietRss = sampleUntil(quietStart + (long) (quietSeconds * 1e9), quietPeak);
+        List<long[]> quietWindows = new ArrayList<>();
+        List<long[]> floodWindows = new ArrayList<>();
+        double quietCpu = 0;
+        double floodCpu = 0;
+        long quietRss = -1;
+        long[] peak = new long[1];
+        long connections = 0;
+        long openFailures = 0;
+        long frames = 0;
+        long resets = 0;
+        Map<String, Integer> endings = new TreeMap<>();
+        String load = null;
+        for (int repeat = 0; repeat < repeats; repeat++) {
+            long quietStart = System.nanoTime();
+            double cpu = daemon.cpuMillis();
+            long rss = sampleUntil(quietStart + (long) (quietSeconds * 1e9), new long[1]);
+            quietRss = quietRss < 0 ? rss : quietRss;
+            long floodStart = System.nanoTime();
+            double cpuAtFlood = daemon.cpuMillis();
+            quietCpu += cpuAtFlood - cpu;
+            quietWindows.add(new long[] {quietStart, floodStart});
+            Http2Flood.Running running = new Http2Flood.Running(flood, target.address(), contexts);
+            running.start();
+            sampleUntil(floodStart + (long) (floodSeconds * 1e9), peak);
+            long floodEnd = System.nanoTime();
+            floodCpu += daemon.cpuMillis() - cpuAtFlood;
+            floodWindows.add(new long[] {floodStart, floodEnd});
+            load = Bench.loadAverage().split(" ")[0];
+            running.stop();
+            sampleUntil(System.nanoTime() + (long) (settleSeconds * 1e9), peak);
+            connections += running.connections();
+            openFailures += running.openFailures();
+            frames += running.frames();
+            resets += running.resets();
+            running.endings().forEach((k, v) -> endings.merge(k, v, Integer::sum));
+        }
         if (firstQuietRssKb < 0) {
             firstQuietRssKb = quietRss;
         }
-        long floodStart = System.nanoTime();
-        double floodCpu = daemon.cpuMillis();
-        Http2Flood.Running running = new Http2Flood.Running(flood, target.address(), contexts);
-        running.start();
-        long[] peak = new long[1];
-        sampleUntil(floodStart + (long) (floodSeconds * 1e9), peak);
-        long floodEnd = System.nanoTime();
-        double floodCpuEnd = daemon.cpuMillis();
-        String load = Bench.loadAverage();
-        running.stop();
-        sampleUntil(System.nanoTime() + (long) (settleSeconds * 1e9), peak);
         maxRssKb = Math.max(maxRssKb, peak[0]);
-        return new Row(flood, peer, fresh.between(quietStart, floodStart), fresh.between(floodStart, floodEnd),
-                persistent.between(quietStart, floodStart), persistent.between(floodStart, floodEnd),
-                fresh.failuresBetween(floodStart, floodEnd) + persistent.failuresBetween(floodStart, floodEnd), quietRss, peak[0],
-                percent(floodCpu - quietCpu, floodStart - quietStart), percent(floodCpuEnd - floodCpu, floodEnd - floodStart),
-                running.connections(), running.openFailures(), running.frames(), running.resets(), running.endings(), load);
+        return new Row(flood, peer, fresh.within(quietWindows), fresh.within(floodWindows), persistent.within(quietWindows),
+                persistent.within(floodWindows), fresh.failuresWithin(floodWindows) + persistent.failuresWithin(floodWindows), quietRss,
+                peak[0], percent(quietCpu, quietWindows), percent(floodCpu, floodWindows), connections, openFailures, frames, resets,
+                endings, load);
     }
 
     /** Samples the daemon's resident set every 100 ms until {@code deadline}, keeping the peak in {@code peak[0]}; returns the last sample. */
@@ -126,8 +153,9 @@ final class Http2AttackSection {
         }
     }
 
-    private static double percent(double cpuMillis, long wallNanos) {
-        return cpuMillis / (wallNanos / 1e6) * 100;
+    private static double percent(double cpuMillis, List<long[]> windows) {
+        double wallMillis = windows.stream().mapToDouble(w -> (w[1] - w[0]) / 1e6).sum();
+        return cpuMillis / wallMillis * 100;
     }
 
     void report(Table table, List<String> jvmOptions) {
@@ -139,20 +167,20 @@ final class Http2AttackSection {
                     String.format("%.2f", row.quietPersistent().percentile(99)), String.format("%.2f", row.floodPersistent().percentile(99)),
                     ratio(row.floodPersistent(), row.quietPersistent()), Integer.toString(row.failures()));
         }
-        table.note(String.format("one daemon (%s, the launcher's options) on its Unix socket; per flood and peer %.1f s quiet, then %.1f s of flood,"
-                + " then %.1f s unmeasured; n: calls in the flood window. Target: flood p99 at most 2x quiet.",
-                String.join(" ", jvmOptions), quietSeconds, floodSeconds, settleSeconds));
+        table.note(String.format("one daemon (%s, the launcher's options) on its Unix socket; per flood and peer %d round(s) of %.1f s quiet,"
+                + " %.1f s of flood and %.1f s unmeasured, samples pooled; n: calls in the flood windows. Target: flood p99 at most 2x quiet.",
+                String.join(" ", jvmOptions), repeats, quietSeconds, floodSeconds, settleSeconds));
         table.note("failed: trusted calls that failed during the flood (refused, broken or an error reply)");
         table.section("Under HTTP/2 floods: what the daemon did",
-                "flood", "from", "RSS quiet MiB", "+MiB", "CPU% quiet", "flood", "conns", "failed", "frames sent", "RSTs", "connections ended by", "load");
+                "flood", "from", "RSS quiet MiB", "+MiB", "CPU% quiet", "flood", "conns", "failed", "frames sent", "RSTs", "load", "connections ended by");
         for (Row row : rows) {
             table.row(row.flood().title, row.peer().label, String.format("%.0f", row.quietRssKb() / 1024.0),
                     String.format("%+.0f", (row.peakRssKb() - row.quietRssKb()) / 1024.0), String.format("%.0f", row.quietCpuPercent()),
                     String.format("%.0f", row.floodCpuPercent()), Long.toString(row.connections()), Long.toString(row.openFailures()),
-                    String.format("%,d", row.frames()), String.format("%,d", row.resets()), endings(row.endings()), row.loadAverage());
+                    String.format("%,d", row.frames()), String.format("%,d", row.resets()), row.loadAverage(), endings(row.endings()));
         }
-        table.note(String.format("RSS: the daemon's resident set, last sample of the quiet window, and its peak during the flood and the"
-                + " settling second over that; the section's peak was %.0f MiB, %+.0f MiB over the first quiet window. Target: at most +256 MiB.",
+        table.note(String.format("RSS: the daemon's resident set, at the end of the first quiet window, and its peak during the floods and the"
+                + " settling after each over that; the section's peak was %.0f MiB, %+.0f MiB over the first quiet window. Target: at most +256 MiB.",
                 maxRssKb / 1024.0, (maxRssKb - firstQuietRssKb) / 1024.0));
         table.note("CPU%: the daemon's CPU (all threads) over the window, in % of one core (the machine's cores also run the bench's"
                 + " trusted client and attackers); conns: attacker connections opened (failed: could not open); frames sent: flood frames written;"

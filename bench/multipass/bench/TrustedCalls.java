@@ -82,12 +82,12 @@ final class TrustedCalls {
         }
     }
 
-    /** The latencies (ms) of the calls that started in [from, to) (nanoTime) and succeeded. */
-    Stats between(long from, long to) {
+    /** The latencies (ms) of the calls that started in one of {@code windows} (each {start, end} in nanoTime) and succeeded. */
+    Stats within(List<long[]> windows) {
         List<Long> latencies = new ArrayList<>();
         synchronized (samples) {
             for (long[] sample : samples) {
-                if (sample[0] >= from && sample[0] < to && sample[1] != FAILED) {
+                if (sample[1] != FAILED && inside(sample[0], windows)) {
                     latencies.add(sample[1]);
                 }
             }
@@ -96,16 +96,25 @@ final class TrustedCalls {
         return Stats.ofNanosAsMillis(nanos, nanos.length);
     }
 
-    /** How many calls that started in [from, to) failed. */
-    int failuresBetween(long from, long to) {
+    /** How many calls that started in one of {@code windows} failed. */
+    int failuresWithin(List<long[]> windows) {
         int failures = 0;
         synchronized (samples) {
             for (long[] sample : samples) {
-                if (sample[0] >= from && sample[0] < to && sample[1] == FAILED) {
+                if (sample[1] == FAILED && inside(sample[0], windows)) {
                     failures++;
                 }
             }
         }
         return failures;
+    }
+
+    private static boolean inside(long time, List<long[]> windows) {
+        for (long[] window : windows) {
+            if (time >= window[0] && time < window[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 }
