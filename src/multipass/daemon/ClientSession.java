@@ -12,7 +12,7 @@ import multipass.transport.TlsChannel;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.Executor;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +36,12 @@ final class ClientSession implements Runnable {
      * for the connection's life, also after an authenticate on it.
      */
     static final GrpcLimits STRANGER_LIMITS = new GrpcLimits(64 << 10, 128 << 10);
+    /**
+     * How long a reply may wait for the client to open its flow-control window before the
+     * stream is reset: a client that reads opens it as it goes, so only one that stopped reading
+     * waits this long, holding a call thread (of its own user's share, {@link FairCalls}).
+     */
+    static final Duration STALLED_WINDOW = Duration.ofSeconds(30);
 
     private final SocketChannel channel;
     private final Peer.Credentials credentials;
@@ -43,7 +49,7 @@ final class ClientSession implements Runnable {
     private final RequestRouter router;
     private final ReplyFailures replyFailures;
     private final ScheduledExecutorService watchdog;
-    private final Executor calls;
+    private final FairCalls calls;
     private final LiveConnections live;
     private final long handshakeMillis;
     private final long idleMillis;
@@ -52,13 +58,13 @@ final class ClientSession implements Runnable {
 
     /**
      * @param credentials     the peer's kernel credentials, null where the kernel names no one (see {@link multipass.serve.Endpoint#credentials})
-     * @param calls           where the calls of every connection run
+     * @param calls           where the calls of every connection run, shared fairly among users
      * @param live            the daemon's open HTTP/2 connections, which it sends GOAWAY when it stops
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */
     ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router, ReplyFailures replyFailures,
-                  ScheduledExecutorService watchdog, Executor calls, LiveConnections live, ConnectionLimits limits,
+                  ScheduledExecutorService watchdog, FairCalls calls, LiveConnections live, ConnectionLimits limits,
                   Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.credentials = credentials;
@@ -111,7 +117,9 @@ final class ClientSession implements Runnable {
         RpcCalls rpc = new RpcCalls(router, peer, replyFailures);
         DeadlineWrites writes = new DeadlineWrites(connection, watchdog, idleMillis, channel);
         GrpcLimits limits = router.isTrusted(peer) ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
-        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS, new GrpcServer(rpc, calls, watchdog, limits));
+        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS,
+                new GrpcServer(rpc, calls.forUser(peer.uid()), watchdog, limits));
+        http2.setWriteTimeout(STALLED_WINDOW);
         if (!live.add(http2)) {
             return; // the daemon is stopping
         }

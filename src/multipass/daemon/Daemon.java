@@ -71,7 +71,8 @@ public final class Daemon implements AutoCloseable {
     /**
      * The threads that run calls. A call holds one while it runs its command and sends its
      * answer; calls beyond wait in the queue ({@link #QUEUED_CALLS}) and past that are refused
-     * as busy. Nearly every command takes well under a millisecond of it.
+     * as busy. Nearly every command takes well under a millisecond of it. One local user's
+     * calls take at most {@link FairCalls#PER_USER} of them at once.
      */
     static final int CALL_THREADS = 32;
     /** The calls that may wait for a thread. */
@@ -96,7 +97,8 @@ public final class Daemon implements AutoCloseable {
     /** The stores that write their whole state on a clean stop (trust store, inventory). */
     private final List<Closeable> stores;
     private final ReplyFailures replyFailures;
-    private final ThreadPoolExecutor calls;
+    private final ThreadPoolExecutor callPool;
+    private final FairCalls calls;
     private final LiveConnections live = new LiveConnections();
     private volatile boolean closing;
 
@@ -111,7 +113,8 @@ public final class Daemon implements AutoCloseable {
         this.watchdog = newWatchdog();
         this.quotas = new ConnectionQuotas(limits, clock);
         this.replyFailures = new ReplyFailures(clock);
-        this.calls = newCallPool();
+        this.callPool = newCallPool();
+        this.calls = new FairCalls(callPool);
     }
 
     private static ThreadPoolExecutor newCallPool() {
@@ -332,7 +335,7 @@ public final class Daemon implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            calls.shutdownNow();
+            callPool.shutdownNow();
             watchdog.shutdownNow();
             for (Closeable store : stores) {
                 store.close();
