@@ -56,7 +56,7 @@ final class FrameHandler {
                 }
                 LOG.log(Level.DEBUG, "HTTP/2 {0}", e.getMessage());
                 limits.ourResets.count();
-                deliverReset(c.sendReset(e.streamId(), e.code(), false), e.code());
+                deliverReset(c.outbound.sendReset(e.streamId(), e.code(), false), e.code());
             }
             c.finishIfDrained();
         }
@@ -99,11 +99,32 @@ final class FrameHandler {
 
     /** DATA (section 6.1): counted against both receive windows before anything else. */
     private void data(Frame.Data d) throws IOException {
-        int id = d.streamId();
         int length = d.flowLength();
         if (length == 0 && !d.endStream()) {
             limits.emptyFrames.count();
         }
+        Http2Stream stream = admitData(d);
+        if (stream == null) {
+            return; // a stream we reset: its data was still in flight
+        }
+        int padding = length - d.data().remaining();
+        if (padding > 0) {
+            c.outbound.consumed(stream, padding);
+        }
+        StreamListener listener = stream.listener;
+        if (listener != null) {
+            deliver(stream, () -> listener.onData(d.data(), d.endStream()));
+        }
+    }
+
+    /**
+     * Counts DATA against the windows and the stream's state: returns its open stream, null
+     * for a stream we reset lately, or throws. Octets that reach no stream go back to the
+     * connection window at once.
+     */
+    private Http2Stream admitData(Frame.Data d) throws IOException {
+        int id = d.streamId();
+        int length = d.flowLength();
         Http2Stream stream;
         Http2Exception refusal = null;
         int giveBack = 0;
@@ -132,21 +153,11 @@ final class FrameHandler {
                 c.endedByPeer(stream);
             }
         }
-        c.sendWindowUpdates(0, 0, giveBack);
+        c.outbound.sendWindowUpdates(0, 0, giveBack);
         if (refusal != null) {
             throw refusal;
         }
-        if (stream == null) {
-            return; // a stream we reset: its data was still in flight
-        }
-        int padding = length - d.data().remaining();
-        if (padding > 0) {
-            c.consumed(stream, padding);
-        }
-        StreamListener listener = stream.listener;
-        if (listener != null) {
-            deliver(stream, () -> listener.onData(d.data(), d.endStream()));
-        }
+        return stream;
     }
 
     /** HEADERS (section 6.2): begins a header block; a priority naming the stream itself is a stream error. */
@@ -212,7 +223,7 @@ final class FrameHandler {
         if (c.streams.isPeerInitiated(id)) {
             limits.peerResets.count();
         }
-        c.sendWindowUpdates(0, 0, increment);
+        c.outbound.sendWindowUpdates(0, 0, increment);
         deliverReset(stream, ErrorCode.of(rst.code()));
         c.finishIfDrained();
     }
@@ -239,7 +250,7 @@ final class FrameHandler {
             c.lock.notifyAll(); // a larger MAX_CONCURRENT_STREAMS or window may unblock a writer
         }
         long size = tableSize == null ? -1 : tableSize;
-        c.sendSettingsAck(size);
+        c.outbound.sendSettingsAck(size);
     }
 
     /** PING (section 6.7): answered with the same 8 octets. */
@@ -248,7 +259,7 @@ final class FrameHandler {
             return; // we send no PINGs of our own yet
         }
         limits.pings.count();
-        c.sendControl(w -> w.ping(true, ping.data()));
+        c.outbound.sendControl(w -> w.ping(true, ping.data()));
     }
 
     /** GOAWAY (section 6.8): no new streams; ours above the last stream it names were not processed. */

@@ -2,24 +2,21 @@
 package multipass.http2;
 
 import multipass.hpack.HeaderField;
-import multipass.hpack.HpackEncoder;
 import multipass.transport.ByteStream;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One HTTP/2 connection (RFC 9113) over an established byte stream (TLS after ALPN {@code h2},
  * or plain between the CLI and its warm client), either side. One thread, the caller of
  * {@link #run()}, reads frames and drives every stream's listener ({@link FrameHandler});
- * any thread may send on a stream. Thread-safe.
+ * any thread may send on a stream ({@link Outbound}). Thread-safe.
  *
  * <p>Two locks. The state lock ({@link #lock}) guards stream states, windows and the
  * connection's own state, and is never held across I/O. The write lock orders whole frames
@@ -46,21 +43,13 @@ public final class Http2Connection implements AutoCloseable {
         StreamListener accept(Http2Stream stream, List<HeaderField> requestHeaders, boolean endStream);
     }
 
-    /** One frame (or header block) to write while the write lock is held. */
-    interface FrameAction {
-        void write(FrameWriter writer) throws IOException;
-    }
-
     final Object lock = new Object();
     final boolean client;
     final Http2Settings ours;
     final Acceptor acceptor;
+    final Outbound outbound;
     private final ByteStream io;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final FrameWriter writer;
-    private final HpackEncoder encoder = new HpackEncoder();
     private volatile long writeTimeoutNanos = DEFAULT_WRITE_TIMEOUT.toNanos();
-    private boolean started; // guarded by writeLock
     // Guarded by lock:
     final PeerSettings peer;
     final StreamTable streams;
@@ -79,7 +68,7 @@ public final class Http2Connection implements AutoCloseable {
         this.ours = ours;
         this.acceptor = acceptor;
         this.client = client;
-        this.writer = new FrameWriter(io);
+        this.outbound = new Outbound(this, io);
         this.peer = new PeerSettings(client);
         this.streams = new StreamTable(client);
         this.connectionReceive = new ReceiveWindow(ours.connectionWindow(), ours.connectionWindow());
@@ -121,7 +110,7 @@ public final class Http2Connection implements AutoCloseable {
     public void run() throws IOException {
         ErrorCode ending = ErrorCode.CANCEL;
         try {
-            sendControl(w -> { });
+            outbound.sendControl(w -> { });
             new FrameHandler(this, io).run();
         } catch (Http2Exception e) {
             if (!e.isConnectionError()) {
@@ -161,39 +150,7 @@ public final class Http2Connection implements AutoCloseable {
         }
         Objects.requireNonNull(listener);
         reserveStreamSlot();
-        writeLock.lock();
-        try {
-            Http2Stream stream;
-            try {
-                checkOpen();
-            } catch (IOException e) {
-                synchronized (lock) {
-                    streams.releaseLocal();
-                }
-                throw e;
-            }
-            synchronized (lock) {
-                if (closed || goAwaySent || goAwayReceived) {
-                    streams.releaseLocal();
-                    throw new IOException("the HTTP/2 connection is going away: no new streams");
-                }
-                stream = new Http2Stream(this, streams.nextLocalId(), StreamState.OPEN, peer.initialWindowSize,
-                        new ReceiveWindow(ours.initialWindowSize(), streamReceiveInitial));
-                stream.listener = listener;
-                streams.add(stream);
-            }
-            try {
-                writeHeaderBlock(stream, headers, endStream);
-            } catch (IOException e) {
-                synchronized (lock) {
-                    close(stream);
-                }
-                throw e;
-            }
-            return stream;
-        } finally {
-            writeLock.unlock();
-        }
+        return outbound.open(headers, endStream, listener);
     }
 
     /** Waits until the peer's stream limit lets one more stream open, and takes that place. */
@@ -216,7 +173,7 @@ public final class Http2Connection implements AutoCloseable {
      */
     public void shutdown() {
         try {
-            sendControl(w -> {
+            outbound.sendControl(w -> {
                 int last;
                 synchronized (lock) {
                     if (goAwaySent) {
@@ -247,97 +204,10 @@ public final class Http2Connection implements AutoCloseable {
         goAwayAndClose(ErrorCode.NO_ERROR, "closing");
     }
 
-    // ---- sending, for Http2Stream and FrameHandler ----
-
-    /** Writes a control frame under the write lock (after our preface, if not yet sent). */
-    void sendControl(FrameAction action) throws IOException {
-        writeLock.lock();
-        try {
-            checkOpen();
-            write(action);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /** Sends a header block on an open stream (HEADERS and CONTINUATION, never interleaved). */
-    void sendHeaders(Http2Stream stream, List<HeaderField> fields, boolean endStream) throws IOException {
-        writeLock.lock();
-        try {
-            checkOpen();
-            checkCanSend(stream);
-            writeHeaderBlock(stream, fields, endStream);
-        } finally {
-            writeLock.unlock();
-        }
-        finishIfDrained();
-    }
-
-    /** Encodes and writes a header block; the caller holds the write lock and checked the stream. */
-    private void writeHeaderBlock(Http2Stream stream, List<HeaderField> fields, boolean endStream) throws IOException {
-        long size = 0;
-        for (HeaderField field : fields) {
-            size += field.size();
-        }
-        int frameSize;
-        synchronized (lock) {
-            if (size > peer.maxHeaderListSize) {
-                throw new IOException("header list of " + size + " octets exceeds the peer's limit of "
-                        + peer.maxHeaderListSize);
-            }
-            frameSize = peer.maxFrameSize;
-        }
-        ByteBuffer block = ByteBuffer.wrap(encoder.encode(fields));
-        write(w -> w.headers(stream.id(), block, endStream, frameSize));
-        if (endStream) {
-            endLocally(stream);
-        }
-    }
-
-    /** Sends one DATA frame whose octets {@link #reserveSendWindow} already took from the windows. */
-    void sendData(Http2Stream stream, ByteBuffer chunk, boolean endStream) throws IOException {
-        writeLock.lock();
-        try {
-            checkCanSend(stream);
-            write(w -> w.data(stream.id(), chunk, endStream));
-            if (endStream) {
-                endLocally(stream);
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        finishIfDrained();
-    }
-
-    /**
-     * Takes up to {@code wanted} octets (and at most one frame's worth) from the stream's and the
-     * connection's send windows, waiting while either is closed; past {@code deadline} the
-     * stream is reset with CANCEL and an IOException thrown.
-     */
-    int reserveSendWindow(Http2Stream stream, int wanted, long deadline) throws IOException {
-        synchronized (lock) {
-            while (true) {
-                checkCanSend(stream);
-                long window = Math.min(stream.sendWindow, connectionSendWindow);
-                if (window > 0) {
-                    int n = (int) Math.min(Math.min(wanted, window), peer.maxFrameSize);
-                    stream.sendWindow -= n;
-                    connectionSendWindow -= n;
-                    return n;
-                }
-                if (deadline - System.nanoTime() <= 0) {
-                    break;
-                }
-                awaitChange(deadline, null);
-            }
-        }
-        resetLocally(stream, ErrorCode.CANCEL);
-        throw new IOException(stream + ": the peer kept its flow-control window closed for "
-                + TimeUnit.NANOSECONDS.toSeconds(writeTimeoutNanos) + " s; stream reset");
-    }
+    // ---- stream state, for Outbound and FrameHandler ----
 
     /** Waits on the state lock (held) until notified or {@code deadline}; a {@code what} fails at the deadline. */
-    private void awaitChange(long deadline, String what) throws IOException {
+    void awaitChange(long deadline, String what) throws IOException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new IOException("waited " + TimeUnit.NANOSECONDS.toSeconds(writeTimeoutNanos) + " s for " + what);
@@ -350,99 +220,12 @@ public final class Http2Connection implements AutoCloseable {
         }
     }
 
-    /** The application is done with {@code bytes} of a stream's DATA: credit both windows. */
-    void consumed(Http2Stream stream, int bytes) {
-        int streamIncrement;
-        int connectionIncrement;
-        synchronized (lock) {
-            if (bytes < 0 || bytes > stream.receiveWindow.unconsumed()) {
-                if (stream.state == StreamState.CLOSED && bytes >= 0) {
-                    return; // reset: its octets were given back to the connection already
-                }
-                throw new IllegalArgumentException(stream + ": consumed " + bytes + " octets of "
-                        + stream.receiveWindow.unconsumed() + " received");
-            }
-            streamIncrement = stream.receiveWindow.consume(bytes);
-            if (!stream.state.canReceive()) {
-                streamIncrement = 0; // the peer sends nothing more on it
-            }
-            connectionIncrement = connectionReceive.consume(bytes);
-        }
-        sendWindowUpdates(stream.id(), streamIncrement, connectionIncrement);
-    }
-
-    /** Sends WINDOW_UPDATEs for non-zero increments; a failure closes the connection (and is logged). */
-    void sendWindowUpdates(int streamId, int streamIncrement, int connectionIncrement) {
-        if (streamIncrement == 0 && connectionIncrement == 0) {
-            return;
-        }
-        try {
-            sendControl(w -> {
-                if (connectionIncrement > 0) {
-                    w.windowUpdate(0, connectionIncrement);
-                }
-                if (streamIncrement > 0) {
-                    w.windowUpdate(streamId, streamIncrement);
-                }
-            });
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "HTTP/2 WINDOW_UPDATE not sent: {0}", e.getMessage());
-        }
-    }
-
-    /** The application resets a stream: RST_STREAM, unless the stream is closed already. */
-    void resetLocally(Http2Stream stream, ErrorCode code) {
-        try {
-            sendReset(stream.id(), code, true);
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "HTTP/2 RST_STREAM not sent: {0}", e.getMessage());
-        }
-    }
-
-    /**
-     * Closes stream {@code id} (if open) and sends RST_STREAM {@code code}; the stream's
-     * unconsumed octets go back to the connection window. {@code onlyIfOpen}: send nothing
-     * for a stream that is closed already. Returns the stream if this closed it.
-     */
-    Http2Stream sendReset(int id, ErrorCode code, boolean onlyIfOpen) throws IOException {
-        Http2Stream stream;
-        int increment;
-        writeLock.lock();
-        try {
-            synchronized (lock) {
-                stream = streams.get(id);
-                if (stream == null && onlyIfOpen) {
-                    return null;
-                }
-                streams.rememberReset(id);
-                increment = stream == null ? 0 : closeAbruptly(stream);
-            }
-            checkOpen();
-            write(w -> w.rstStream(id, code));
-        } finally {
-            writeLock.unlock();
-        }
-        sendWindowUpdates(0, 0, increment);
-        finishIfDrained();
-        return stream;
-    }
-
     /** Closes a stream that did not end normally; returns the connection credit to announce. Lock held. */
     int closeAbruptly(Http2Stream stream) {
         long unconsumed = stream.receiveWindow.unconsumed();
         stream.receiveWindow.consume(unconsumed);
         close(stream);
         return connectionReceive.consume(unconsumed);
-    }
-
-    /** We sent END_STREAM on {@code stream}. */
-    private void endLocally(Http2Stream stream) {
-        synchronized (lock) {
-            stream.state = stream.state.afterLocalEnd();
-            if (stream.state == StreamState.CLOSED) {
-                close(stream);
-            }
-        }
     }
 
     /** The peer sent END_STREAM on {@code stream}. Lock held. */
@@ -453,16 +236,6 @@ public final class Http2Connection implements AutoCloseable {
         }
     }
 
-    /** Sends SETTINGS ACK, first bounding the HPACK encoder's table by the peer's new size ({@code tableSize} >= 0). */
-    void sendSettingsAck(long tableSize) throws IOException {
-        sendControl(w -> {
-            if (tableSize >= 0) {
-                encoder.peerMaxTableSize((int) Math.min(tableSize, Integer.MAX_VALUE));
-            }
-            w.settingsAck();
-        });
-    }
-
     /** Marks a stream closed and removes it; wakes writers waiting on it or on a free slot. Lock held. */
     void close(Http2Stream stream) {
         stream.state = StreamState.CLOSED;
@@ -470,7 +243,7 @@ public final class Http2Connection implements AutoCloseable {
         lock.notifyAll();
     }
 
-    private void checkCanSend(Http2Stream stream) throws IOException {
+    void checkCanSend(Http2Stream stream) throws IOException {
         synchronized (lock) {
             if (closed) {
                 throw new IOException("the HTTP/2 connection is closed");
@@ -481,36 +254,6 @@ public final class Http2Connection implements AutoCloseable {
         }
     }
 
-    /** Under the write lock: sends our preface first if not yet done, fails if the connection is closed. */
-    private void checkOpen() throws IOException {
-        synchronized (lock) {
-            if (closed) {
-                throw new IOException("the HTTP/2 connection is closed");
-            }
-        }
-        if (!started) {
-            started = true;
-            write(w -> {
-                if (client) {
-                    w.preface();
-                }
-                w.settings(Setting.advertised(ours, client));
-                if (ours.connectionWindow() > Setting.DEFAULT_WINDOW) {
-                    w.windowUpdate(0, ours.connectionWindow() - Setting.DEFAULT_WINDOW);
-                }
-            });
-        }
-    }
-
-    /** Writes under the write lock (held); a failed write closes the connection: the stream is corrupt. */
-    private void write(FrameAction action) throws IOException {
-        try {
-            action.write(writer);
-        } catch (IOException e) {
-            closeTransport(e);
-            throw e;
-        }
-    }
 
     // ---- ending ----
 
@@ -525,20 +268,8 @@ public final class Http2Connection implements AutoCloseable {
             last = streams.lastPeerId();
             lock.notifyAll();
         }
-        try {
-            if (writeLock.tryLock(CLOSE_WRITE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                try {
-                    String text = debug.length() > MAX_DEBUG_LENGTH ? debug.substring(0, MAX_DEBUG_LENGTH) : debug;
-                    writer.goAway(last, code, text);
-                } finally {
-                    writeLock.unlock();
-                }
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "HTTP/2 GOAWAY not sent: {0}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        String text = debug.length() > MAX_DEBUG_LENGTH ? debug.substring(0, MAX_DEBUG_LENGTH) : debug;
+        outbound.goAway(last, code, text, CLOSE_WRITE_WAIT_MILLIS);
         closeTransport(null);
     }
 

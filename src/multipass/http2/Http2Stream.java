@@ -41,7 +41,7 @@ public final class Http2Stream {
 
     /** Sends a header block (HEADERS, then CONTINUATION as the peer's frame size needs). */
     public void writeHeaders(List<HeaderField> fields, boolean endStream) throws IOException {
-        connection.sendHeaders(this, fields, endStream);
+        connection.outbound.sendHeaders(this, fields, endStream);
     }
 
     /**
@@ -54,26 +54,26 @@ public final class Http2Stream {
         long deadline = System.nanoTime() + connection.writeTimeoutNanos();
         if (!data.hasRemaining()) {
             if (endStream) {
-                connection.sendData(this, data, true);
+                connection.outbound.sendData(this, data, true);
             }
             return;
         }
         while (data.hasRemaining()) {
-            int n = connection.reserveSendWindow(this, data.remaining(), deadline);
+            int n = connection.outbound.reserveSendWindow(this, data.remaining(), deadline);
             ByteBuffer chunk = data.slice().limit(n);
             data.position(data.position() + n);
-            connection.sendData(this, chunk, endStream && !data.hasRemaining());
+            connection.outbound.sendData(this, chunk, endStream && !data.hasRemaining());
         }
     }
 
     /** Returns {@code bytes} of received DATA to the receive windows (WINDOW_UPDATE as needed). */
     public void consumed(int bytes) {
-        connection.consumed(this, bytes);
+        connection.outbound.consumed(this, bytes);
     }
 
     /** Resets the stream with RST_STREAM {@code code}, unless it is already closed. */
     public void reset(ErrorCode code) {
-        connection.resetLocally(this, code);
+        connection.outbound.resetLocally(this, code);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class ReplyCodecs {
             records -> new LaunchReply(value(records, "name"), null, null, "", "").encode(),
             message -> {
                 String name = LaunchReply.decode(message).vmInstanceName();
-                return name.isEmpty() ? List.of() : List.of(Map.of("name", name));
+                return name == null || name.isEmpty() ? List.of() : List.of(Map.of("name", name));
             });
 
     static final RpcMethod.ReplyCodec TRUST_STATUS = new Simple(records -> status(records.get(0)).encode(),
