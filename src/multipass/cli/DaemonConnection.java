@@ -103,6 +103,10 @@ final class DaemonConnection implements AutoCloseable {
         try {
             result = grpc.call(method.path(), method.encodeRequest(request), null, replies::accept);
         } catch (IOException e) {
+            if (!http2.isOpen()) {
+                // The connection ended under the call: say so as plainly as before gRPC, not in HTTP/2's terms.
+                throw new ClientFailure("the daemon closed the connection without replying", null, e);
+            }
             throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
         }
         if (replies.failure != null) {

@@ -92,9 +92,12 @@ public final class RecordFormatter {
 
     /**
      * A format that is an opening, a text per record and a closing, with its own text for no
-     * records; each batch is printed with one write.
+     * records; a batch is printed in writes of about {@link #WRITE_CHUNK} characters (a batch is
+     * a whole reply message, up to 4 MiB of protobuf, whose text can be many times that).
      */
     private static final class Lines implements RecordPrinter {
+        /** The characters gathered before a write. */
+        private static final int WRITE_CHUNK = 64 << 10;
         private final PrintStream out;
         private final String opening;
         private final String none;
@@ -115,6 +118,10 @@ public final class RecordFormatter {
             StringBuilder printed = new StringBuilder(count == 0 && !batch.isEmpty() ? opening : "");
             for (Map<String, String> record : batch) {
                 text.append(count++, record, printed);
+                if (printed.length() >= WRITE_CHUNK) {
+                    out.print(printed);
+                    printed.setLength(0);
+                }
             }
             out.print(printed);
         }

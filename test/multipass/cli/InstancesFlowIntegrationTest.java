@@ -156,22 +156,17 @@ class InstancesFlowIntegrationTest {
         assertEquals("web,Running\n", states(), "nothing was launched by the refused commands");
     }
 
+    /**
+     * What a request message can carry wrongly: a bad name, a negative CPU count, an unknown
+     * instance. (An unknown option, a second image, a non-boolean purge, names with --all have
+     * no field in Multipass's messages, so no client can send them.)
+     */
     @Test
     void theDaemonValidatesOnItsOwn() throws Exception {
         assertEquals(new Reply(Status.INVALID_ARGUMENT, "Invalid instance name supplied: 'bad_name'. Valid names must consist of letters,"
                 + " numbers, or hyphens, must start with a letter, and must end with an alphanumeric character.", List.of()),
                 raw(new Request("launch", 0, List.of(), Map.of("name", "bad_name"))));
         assertEquals(Status.INVALID_ARGUMENT, raw(new Request("launch", 0, List.of(), Map.of("cpus", "-3"))).status());
-        assertEquals(new Reply(Status.INVALID_ARGUMENT, "launch does not take the option 'colour'", List.of()),
-                raw(new Request("launch", 0, List.of(), Map.of("colour", "blue"))));
-        assertEquals(new Reply(Status.INVALID_ARGUMENT, "launch takes at most 1 argument(s), not 2", List.of()),
-                raw(Request.of("launch", 0, "24.04", "22.04")));
-        assertEquals(new Reply(Status.INVALID_ARGUMENT, "Name argument or --all is required", List.of()), raw(Request.of("start", 0)));
-        assertEquals(new Reply(Status.INVALID_ARGUMENT, "Cannot specify name when --all option set", List.of()),
-                raw(new Request("stop", 0, List.of("x"), Map.of("all", "true"))));
-        assertEquals(new Reply(Status.INVALID_ARGUMENT, "option 'purge' takes the value 'true', not 'yes'", List.of()),
-                raw(new Request("delete", 0, List.of("x"), Map.of("purge", "yes"))));
-        assertEquals(new Reply(Status.INVALID_ARGUMENT, "purge takes at most 0 argument(s), not 1", List.of()), raw(Request.of("purge", 0, "x")));
         assertEquals(Status.NOT_FOUND, raw(Request.of("info", 0, "x")).status());
         expect(admin.run("list"), 0, "No instances found.\n", "");
     }

@@ -82,6 +82,26 @@ class DaemonRobustnessIntegrationTest {
     }
 
     @Test
+    void aConnectionUntrustedAtItsStartMaySendMessagesOf64KiBAtMost() throws Exception {
+        // A version request with an unknown field of 100,000 bytes, which the daemon skips once it takes the message.
+        byte[] padding = new byte[100_000];
+        byte[] big = ByteBuffer.allocate(1 + 3 + padding.length).put((byte) (15 << 3 | 2))
+                .put((byte) (0x80 | (padding.length & 0x7F))).put((byte) (0x80 | (padding.length >>> 7 & 0x7F))).put((byte) (padding.length >>> 14))
+                .put(padding).array();
+        String version = RpcMethods.byCommand("version").path();
+        try (TestClient stranger = connect()) { // no one is trusted yet
+            TestClient.RawResult refused = stranger.callRaw(version, big);
+            assertEquals(Status.RESOURCE_EXHAUSTED, refused.result().status(), refused.result().message());
+            assertTrue(refused.result().message().contains("65536"), refused.result().message());
+        }
+        assertStillServing(); // its first call made this client the first client: trusted
+        try (TestClient trusted = connect()) {
+            TestClient.RawResult served = trusted.callRaw(version, big);
+            assertEquals(Status.OK, served.result().status(), served.result().message());
+        }
+    }
+
+    @Test
     void aGrpcLengthPrefixOfTwoGibibytesIsRefusedWithoutAllocating() throws Exception {
         assertStillServing(); // makes "client" the first, trusted client
         try (TestClient client = connect()) {

@@ -21,7 +21,10 @@ import java.util.stream.Stream;
  * the JVM sets to the Java thread's name, cut to 15 characters) and its open file descriptors
  * ({@code fd/}). A JVM starts some threads of its own lazily (a second GC worker, a compiler
  * thread under load), and keeps them; {@link #leakedSince} therefore counts only threads the
- * JVM does not make for itself, and file descriptors.
+ * JVM does not make for itself, and file descriptors. The daemon's pool of call threads
+ * ({@code call}) is counted with the JVM's: bounded (32), and an idle one lingers for a minute
+ * after the calls it ran, so its size says nothing of a leak (a stuck call shows as a daemon
+ * that no longer answers, which the callers check).
  */
 record ProcessCensus(int threads, Map<String, Integer> threadNames, List<String> fds) {
     /** Name prefixes of threads the JVM starts and stops by itself (comm names, cut to 15 characters). */
@@ -66,14 +69,17 @@ record ProcessCensus(int threads, Map<String, Integer> threadNames, List<String>
         }
     }
 
-    /** Threads the process made for itself (not the JVM's own), by name. */
+    /** The daemon's bounded pool of call threads, whose idle threads end a minute after their last call. */
+    private static final List<String> POOLED_THREADS = List.of("call");
+
+    /** Threads the process made for itself (not the JVM's own, not the call pool's), by name. */
     Map<String, Integer> ownThreads() {
         Map<String, Integer> own = new TreeMap<>(threadNames);
-        own.keySet().removeIf(name -> JVM_THREADS.stream().anyMatch(name::startsWith));
+        own.keySet().removeIf(name -> JVM_THREADS.stream().anyMatch(name::startsWith) || POOLED_THREADS.contains(name));
         return own;
     }
 
-    /** The JVM's own threads, counted. */
+    /** The JVM's own threads and the call pool's, counted. */
     int jvmThreads() {
         return threadNames.values().stream().mapToInt(Integer::intValue).sum() - ownThreads().values().stream().mapToInt(Integer::intValue).sum();
     }

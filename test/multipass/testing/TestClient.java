@@ -51,9 +51,9 @@ public final class TestClient implements AutoCloseable {
     private final Http2Connection http2;
     private final GrpcClient grpc;
 
-    private TestClient(SocketChannel channel, TlsChannel tls) {
+    private TestClient(SocketChannel channel, TlsChannel tls, Http2Settings settings) {
         this.channel = channel;
-        this.http2 = Http2Connection.client(tls, Http2Settings.DEFAULTS);
+        this.http2 = Http2Connection.client(tls, settings);
         this.grpc = new GrpcClient(http2, RpcMethods.AUTHORITY);
         Thread reader = new Thread(() -> {
             try {
@@ -78,6 +78,16 @@ public final class TestClient implements AutoCloseable {
 
     /** Connects to {@code address}, trusting the CA in {@code caFile}, as {@code identity} (null: none). */
     public static TestClient connect(Address address, Path caFile, Identity identity) throws IOException, IdentityException {
+        return connect(address, caFile, identity, Http2Settings.DEFAULTS);
+    }
+
+    /** Connects to {@code daemon} as {@code identity}, advertising {@code settings} (say, small receive windows). */
+    public static TestClient connect(TestDaemon daemon, Identity identity, Http2Settings settings) throws IOException, IdentityException {
+        return connect(daemon.address(), caFile(daemon), identity, settings);
+    }
+
+    private static TestClient connect(Address address, Path caFile, Identity identity, Http2Settings settings)
+            throws IOException, IdentityException {
         X509Certificate ca = PublishedAuthority.read(caFile, null);
         SocketChannel channel = open(address);
         try {
@@ -86,7 +96,7 @@ public final class TestClient implements AutoCloseable {
             if (!TlsContexts.speaksH2(tls.engine())) {
                 throw new IOException("the daemon did not select ALPN " + TlsContexts.ALPN_H2);
             }
-            return new TestClient(channel, tls);
+            return new TestClient(channel, tls, settings);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -95,7 +105,7 @@ public final class TestClient implements AutoCloseable {
 
     /** A client over {@code tls}, whose handshake on {@code channel} is over and selected ALPN {@code h2}. */
     public static TestClient over(SocketChannel channel, TlsChannel tls) {
-        return new TestClient(channel, tls);
+        return new TestClient(channel, tls, Http2Settings.DEFAULTS);
     }
 
     /** The TLS connection to {@code daemon} after its handshake, before any HTTP/2 byte: for raw bytes. */
@@ -200,10 +210,7 @@ public final class TestClient implements AutoCloseable {
     public List<HeaderField> rawStream(String path, byte[] data) throws IOException, InterruptedException {
         List<HeaderField> answer = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ended = new CountDownLatch(1);
-        List<HeaderField> headers = List.of(new HeaderField(":method", "POST"), new HeaderField(":scheme", "https"),
-                new HeaderField(":path", path), new HeaderField(":authority", RpcMethods.AUTHORITY), new HeaderField("te", "trailers"),
-                new HeaderField("content-type", "application/grpc"));
-        Http2Stream stream = http2.openStream(headers, false, new StreamListener() {
+        Http2Stream stream = http2.openStream(callHeaders(path), false, new StreamListener() {
             @Override
             public void onHeaders(List<HeaderField> fields, boolean endStream) {
                 answer.addAll(fields);
@@ -235,6 +242,46 @@ public final class TestClient implements AutoCloseable {
             throw new IOException("the stream did not end within 20 s; received " + answer);
         }
         return List.copyOf(answer);
+    }
+
+    /**
+     * Starts a call to {@code path} with {@code message} (framed as gRPC frames it) and, at the
+     * first DATA of the answer, drops the connection without a word and without returning any
+     * flow-control credit: the daemon is then in the middle of its reply. Returns the DATA bytes
+     * seen by then. Waits at most 20 s.
+     */
+    public int abandonAtFirstData(String path, byte[] message) throws IOException, InterruptedException {
+        CountDownLatch dropped = new CountDownLatch(1);
+        int[] seen = {0};
+        Http2Stream stream = http2.openStream(callHeaders(path), false, new StreamListener() {
+            @Override
+            public void onData(ByteBuffer data, boolean endStream) {
+                seen[0] = data.remaining();
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // Closed all the same.
+                }
+                dropped.countDown();
+            }
+
+            @Override
+            public void onReset(ErrorCode code) {
+                dropped.countDown();
+            }
+        });
+        stream.writeData(ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message).flip(), true);
+        if (!dropped.await(20, TimeUnit.SECONDS)) {
+            throw new IOException("no DATA came within 20 s");
+        }
+        return seen[0];
+    }
+
+    /** A gRPC call's request headers. */
+    private static List<HeaderField> callHeaders(String path) {
+        return List.of(new HeaderField(":method", "POST"), new HeaderField(":scheme", "https"),
+                new HeaderField(":path", path), new HeaderField(":authority", RpcMethods.AUTHORITY), new HeaderField("te", "trailers"),
+                new HeaderField("content-type", "application/grpc"));
     }
 
     /** The value of the first field named {@code name} in {@code fields}; null when none. */

@@ -159,8 +159,8 @@ class WarmClientIntegrationTest {
             expectOk(user.run("1m", "list"));
             user.awaitWarm();
             expectOk(warm(user, "list"));
-            int closed = count(TestDaemon.log(), "sent no complete request");
-            CliProcesses.await(() -> count(TestDaemon.log(), "sent no complete request") > closed, "the daemon to close the idle connection");
+            int closed = count(TestDaemon.log(), "carried no call within");
+            CliProcesses.await(() -> count(TestDaemon.log(), "carried no call within") > closed, "the daemon to close the idle connection");
             assertEquals(user.run("0", "list"), expectOk(warm(user, "list")));
         } finally {
             daemon.stop();
