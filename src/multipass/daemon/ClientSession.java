@@ -12,7 +12,6 @@ import multipass.transport.TlsChannel;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves one connection on its own thread: the TLS handshake (closed by a watchdog if it takes
  * longer than the grace time), the ALPN check, then HTTP/2 frames until the client closes. This
- * thread only reads: each gRPC call runs on the daemon's call executor ({@link RpcCalls}). The
+ * thread only reads: each gRPC call runs on the call threads of its party's lane ({@link CallLanes}, {@link RpcCalls}). The
  * watchdog also closes a connection that carries no call for the idle time, and one whose
  * client stops reading what it is sent ({@link DeadlineWrites}). Nothing a client sends can
  * take the daemon down: a protocol error ends this connection only (RFC 9113 section 5.4).
@@ -43,7 +42,7 @@ final class ClientSession implements Runnable {
     private final RequestRouter router;
     private final ReplyFailures replyFailures;
     private final ScheduledExecutorService watchdog;
-    private final Executor calls;
+    private final CallLanes calls;
     private final LiveConnections live;
     private final long handshakeMillis;
     private final long idleMillis;
@@ -52,13 +51,13 @@ final class ClientSession implements Runnable {
 
     /**
      * @param credentials     the peer's kernel credentials, null where the kernel names no one (see {@link multipass.serve.Endpoint#credentials})
-     * @param calls           where the calls of every connection run
+     * @param calls           where the calls of every connection run: this one's in its party's lane
      * @param live            the daemon's open HTTP/2 connections, which it sends GOAWAY when it stops
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */
     ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router, ReplyFailures replyFailures,
-                  ScheduledExecutorService watchdog, Executor calls, LiveConnections live, ConnectionLimits limits,
+                  ScheduledExecutorService watchdog, CallLanes calls, LiveConnections live, ConnectionLimits limits,
                   Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.credentials = credentials;
@@ -110,8 +109,10 @@ final class ClientSession implements Runnable {
     private void serve(TlsChannel connection, Peer peer) throws IOException {
         RpcCalls rpc = new RpcCalls(router, peer, replyFailures);
         DeadlineWrites writes = new DeadlineWrites(connection, watchdog, idleMillis, channel);
-        GrpcLimits limits = router.isTrusted(peer) ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
-        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS, new GrpcServer(rpc, calls, watchdog, limits));
+        boolean trusted = router.isTrusted(peer);
+        GrpcLimits limits = trusted ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
+        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS,
+                new GrpcServer(rpc, calls.laneOf(peer, trusted), watchdog, limits));
         if (!live.add(http2)) {
             return; // the daemon is stopping
         }

@@ -45,16 +45,14 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The running daemon: owns the endpoint, the TLS identity, the trust store, the settings and
  * the instance inventory, and serves each connection on its own thread, which reads its HTTP/2
- * frames; the gRPC calls run on a shared, bounded pool ({@link #CALL_THREADS}).
+ * frames; the gRPC calls run on call threads shared fairly between the parties that connect ({@link CallLanes}).
  * {@link #serve()} blocks until {@link #close()}.
  *
  * <pre>
@@ -68,14 +66,6 @@ public final class Daemon implements AutoCloseable {
     /** The admin groups tried, in order, when {@code --admin-group} is not given. */
     static final List<String> DEFAULT_ADMIN_GROUPS = List.of("sudo", "admin", "wheel");
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
-    /**
-     * The threads that run calls. A call holds one while it runs its command and sends its
-     * answer; calls beyond wait in the queue ({@link #QUEUED_CALLS}) and past that are refused
-     * as busy. Nearly every command takes well under a millisecond of it.
-     */
-    static final int CALL_THREADS = 32;
-    /** The calls that may wait for a thread. */
-    static final int QUEUED_CALLS = 4096;
     /** How long a stopping daemon lets the calls in flight finish after its GOAWAY. */
     private static final long STOP_GRACE_MILLIS = 5000;
 
@@ -89,7 +79,7 @@ public final class Daemon implements AutoCloseable {
     /** The stores that write their whole state on a clean stop (trust store, inventory). */
     private final List<Closeable> stores;
     private final ReplyFailures replyFailures;
-    private final ThreadPoolExecutor calls;
+    private final CallLanes calls = new CallLanes();
     private final LiveConnections live = new LiveConnections();
     private volatile boolean closing;
 
@@ -104,18 +94,6 @@ public final class Daemon implements AutoCloseable {
         this.watchdog = newWatchdog();
         this.quotas = new ConnectionQuotas(limits, clock);
         this.replyFailures = new ReplyFailures(clock);
-        this.calls = newCallPool();
-    }
-
-    private static ThreadPoolExecutor newCallPool() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUED_CALLS), runnable -> {
-                    Thread thread = new Thread(runnable, "call");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     /**
