@@ -72,6 +72,9 @@ final class AttackDaemon implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(DAEMON_JVM_OPTIONS);
         command.addAll(List.of("-jar", jar.toString(), "daemon", "--address", "unix:" + socket, "--data-dir", data.toString()));
+        if (Boolean.getBoolean("multipass.attack.debug")) {
+            command.addAll(List.of("--verbosity", "debug"));
+        }
         Path log = dir.resolve("daemon.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

@@ -30,6 +30,8 @@ final class Attacker implements AutoCloseable {
     /** The debug text of the daemon's GOAWAY: it names the budget that was passed. */
     volatile String goAwayDebug = "";
     final AtomicInteger trailers = new AtomicInteger();
+    /** How reading ended: "end of stream", or the exception. */
+    volatile String endedBy = "end of stream";
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     final Map<ErrorCode, AtomicInteger> resets = new ConcurrentHashMap<>();
     final AtomicInteger headers = new AtomicInteger();
@@ -68,8 +70,8 @@ final class Attacker implements AutoCloseable {
                     pingAcks.incrementAndGet();
                 }
             }
-        } catch (IOException e) {
-            // closed by the daemon (or by us): the end all the same
+        } catch (IOException | RuntimeException e) {
+            endedBy = e.toString(); // closed by the daemon (or by us): the end all the same
         } finally {
             ended.complete(null);
         }
@@ -82,7 +84,11 @@ final class Attacker implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new AssertionError("no GOAWAY and no end of the connection within " + seconds + " s");
         }
-        return goAway.getNow(null);
+        ErrorCode code = goAway.getNow(null);
+        if (code == null) {
+            System.out.println("attacker: the connection ended without GOAWAY: " + endedBy);
+        }
+        return code;
     }
 
     /** Waits until the daemon closes the connection. */
