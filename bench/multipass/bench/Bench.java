@@ -66,6 +66,8 @@ public final class Bench {
         try (Workspace workspace = Workspace.create()) {
             if (options.sections() == Options.Sections.WARM_ONLY) {
                 warmOnly(workspace);
+            } else if (options.sections() == Options.Sections.HTTP2_ATTACKS_ONLY) {
+                http2AttacksOnly(workspace);
             } else if (options.sections() == Options.Sections.TCP_HANDSHAKES_ONLY) {
                 new TcpHandshakeSection(jvm, options, workspace).run(table);
             } else if (options.sections() != Options.Sections.SCALE_ONLY) {
@@ -99,6 +101,7 @@ public final class Bench {
         attack.report(table, ATTEMPTS);
         table.note(String.format("one PBKDF2 check (%,d iterations) takes %.0f ms on a warm JVM here; max_concurrent_hashes=1",
                 PassphraseHash.DEFAULT_ITERATIONS, hashMillis()));
+        http2Attacks(workspace, trusted);
         if (!options.quick()) {
             System.out.println("bench: daemon with the recommended JVM options");
             recommendedDaemon(workspace, trusted);
@@ -113,6 +116,28 @@ public final class Bench {
                     .timeOnce(new ColdStarts.Variant("first client", cliCommand("list"), "No instances found."));
             System.out.println("bench: the warm client (daemon pid " + daemon.pid() + ")");
             new WarmSection(jvm, options, workspace).run(table);
+        }
+    }
+
+    /** Only the HTTP/2 floods: a first client makes the bench's identity trusted, then {@link #http2Attacks}. */
+    private void http2AttacksOnly(Workspace workspace) throws IOException, InterruptedException {
+        try (DaemonProcess daemon = startDaemon(workspace, options.daemonJvm(), "unix:" + workspace.socket(), "daemon-unix")) {
+            System.out.println("bench: trusting the bench's identity (daemon pid " + daemon.pid() + ")");
+            new ColdStarts(workspace.environment(), workspace.root())
+                    .timeOnce(new ColdStarts.Variant("first client", cliCommand("list"), "No instances found."));
+        }
+        http2Attacks(workspace, identity(workspace.cliIdentityDir()));
+    }
+
+    /** The HTTP/2 floods ({@link Http2AttackSection}) on a daemon of their own, with the launcher's JVM options. */
+    private void http2Attacks(Workspace workspace, Identity trusted) throws IOException, InterruptedException {
+        System.out.println("bench: HTTP/2 floods");
+        try (DaemonProcess daemon = startDaemon(workspace, MemorySection.RECOMMENDED, "unix:" + workspace.socket(), "daemon-http2-floods")) {
+            Connection.Target target = unixTarget(workspace, daemon);
+            new Load(target, trusted, daemon).handshakes(4, 0, 2);
+            Http2AttackSection section = new Http2AttackSection(daemon, target, trusted, options.quick());
+            section.run();
+            section.report(table, MemorySection.RECOMMENDED);
         }
     }
 
@@ -242,7 +267,7 @@ public final class Bench {
         return jvmOptions.isEmpty() ? "daemon, JVM defaults" : "daemon, " + String.join(" ", jvmOptions);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";

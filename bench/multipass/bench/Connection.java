@@ -82,6 +82,22 @@ final class Connection implements AutoCloseable {
                 throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
             }
         }
+
+        /**
+         * Connects as {@code identity}, completes the mutual TLS handshake and closes: a probe
+         * that any of our daemons answers, whatever its application protocol (one that speaks
+         * no ALPN completes the handshake just the same).
+         */
+        void handshakeOnly(Identity identity) throws IOException {
+            try (SocketChannel channel = SocketChannel.open()) {
+                channel.connect(address.socketAddress());
+                TlsChannel tls = new TlsChannel(channel, TlsContexts.client(() -> identity, daemonCas).newEngine());
+                tls.handshake();
+                tls.close();
+            } catch (IdentityException | RuntimeException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
     }
 
     /** Makes {@code request}'s call and returns the reply (an OK one with its records), skipping any log lines. */

@@ -107,6 +107,23 @@ final class Load {
         });
     }
 
+    /** {@code clients} threads, each repeating connect + TLS handshake + close, no request ({@link Connection.Target#handshakeOnly}). */
+    Result tlsHandshakes(int clients, double warmupSeconds, double windowSeconds) throws IOException, InterruptedException {
+        return run(clients, warmupSeconds, windowSeconds, new CountDownLatch(0), (recorder, stop) -> {
+            while (!stop.stopped()) {
+                long start = System.nanoTime();
+                try {
+                    target.handshakeOnly(identity);
+                } catch (IOException e) {
+                    recorder.failed();
+                    pause();
+                    continue;
+                }
+                recorder.record(start, System.nanoTime());
+            }
+        });
+    }
+
     /** Opens a connection, retrying (after a pause) when the daemon refuses it; null if stopped first. */
     private Connection connectRetrying(Recorder recorder, Stop stop) throws InterruptedException {
         while (!stop.stopped()) {

@@ -22,6 +22,7 @@ import java.util.List;
  *   --scale-only          run only the scale section (trusted certificates and instances)
  *   --no-scale            run every section but the scale section
  *   --warm-only           run only the warm-client section (client.persist cold and warm)
+ *   --http2-attacks-only  run only the HTTP/2 floods (a trusted client's list under each)
  *   --tcp-handshakes-only run only the loopback TCP handshake section (the owner lookup's cost)
  *   --baseline-jar PATH   with --tcp-handshakes-only: also measure a daemon from this jar (a
  *                         build without the lookup), in alternation with --jar's
@@ -32,7 +33,7 @@ import java.util.List;
 record Options(Path jar, Path classes, Path out, Path launcher, List<String> daemonJvm, boolean jvmVariants, boolean quick,
                Sections sections, List<List<String>> scaleJvm, Path baselineJar) {
     /** Which sections run: all, only the scale section, or all but it. */
-    enum Sections { ALL, SCALE_ONLY, NO_SCALE, WARM_ONLY, TCP_HANDSHAKES_ONLY }
+    enum Sections { ALL, SCALE_ONLY, NO_SCALE, WARM_ONLY, TCP_HANDSHAKES_ONLY, HTTP2_ATTACKS_ONLY }
 
     /** Where the launcher may be: installed by {@code make bench} under build/bench/prefix, or built in place. */
     static final List<Path> LAUNCHER_CANDIDATES = List.of(Path.of("build", "bench", "prefix", "bin", "multipass"),
@@ -62,6 +63,7 @@ record Options(Path jar, Path classes, Path out, Path launcher, List<String> dae
                 case "--no-scale" -> sections = Sections.NO_SCALE;
                 case "--warm-only" -> sections = Sections.WARM_ONLY;
                 case "--tcp-handshakes-only" -> sections = Sections.TCP_HANDSHAKES_ONLY;
+                case "--http2-attacks-only" -> sections = Sections.HTTP2_ATTACKS_ONLY;
                 case "--baseline-jar" -> baselineJar = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--scale-jvm" -> scaleJvm.add(words(value(args, ++i)));
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; see bench/multipass/bench/Options.java");

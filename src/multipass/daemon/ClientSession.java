@@ -12,6 +12,7 @@ import multipass.transport.TlsChannel;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves one connection on its own thread: the TLS handshake (closed by a watchdog if it takes
  * longer than the grace time), the ALPN check, then HTTP/2 frames until the client closes. This
- * thread only reads: each gRPC call runs on the call threads of its party's lane ({@link CallLanes}, {@link RpcCalls}). The
+ * thread only reads: each gRPC call runs on the daemon's call executor ({@link RpcCalls}). The
  * watchdog also closes a connection that carries no call for the idle time, and one whose
  * client stops reading what it is sent ({@link DeadlineWrites}). Nothing a client sends can
  * take the daemon down: a protocol error ends this connection only (RFC 9113 section 5.4).
@@ -35,6 +36,12 @@ final class ClientSession implements Runnable {
      * for the connection's life, also after an authenticate on it.
      */
     static final GrpcLimits STRANGER_LIMITS = new GrpcLimits(64 << 10, 128 << 10);
+    /**
+     * How long a reply may wait for the client to open its flow-control window before the
+     * stream is reset: a client that reads opens it as it goes, so only one that stopped reading
+     * waits this long, holding a call thread (of its own user's share, {@link FairCalls}).
+     */
+    static final Duration STALLED_WINDOW = Duration.ofSeconds(30);
 
     private final SocketChannel channel;
     private final Peer.Credentials credentials;
@@ -42,7 +49,7 @@ final class ClientSession implements Runnable {
     private final RequestRouter router;
     private final ReplyFailures replyFailures;
     private final ScheduledExecutorService watchdog;
-    private final CallLanes calls;
+    private final FairCalls calls;
     private final LiveConnections live;
     private final long handshakeMillis;
     private final long idleMillis;
@@ -51,13 +58,13 @@ final class ClientSession implements Runnable {
 
     /**
      * @param credentials     the peer's kernel credentials, null where the kernel names no one (see {@link multipass.serve.Endpoint#credentials})
-     * @param calls           where the calls of every connection run: this one's in its party's lane
+     * @param calls           where the calls of every connection run, shared fairly among users
      * @param live            the daemon's open HTTP/2 connections, which it sends GOAWAY when it stops
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */
     ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router, ReplyFailures replyFailures,
-                  ScheduledExecutorService watchdog, CallLanes calls, LiveConnections live, ConnectionLimits limits,
+                  ScheduledExecutorService watchdog, FairCalls calls, LiveConnections live, ConnectionLimits limits,
                   Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.credentials = credentials;
@@ -112,7 +119,8 @@ final class ClientSession implements Runnable {
         boolean trusted = router.isTrusted(peer);
         GrpcLimits limits = trusted ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
         Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS,
-                new GrpcServer(rpc, calls.laneOf(peer, trusted), watchdog, limits));
+                new GrpcServer(rpc, calls.forParty(peer.uid(), trusted ? peer.certificate() : null), watchdog, limits));
+        http2.setWriteTimeout(STALLED_WINDOW);
         if (!live.add(http2)) {
             return; // the daemon is stopping
         }

@@ -56,6 +56,11 @@ final class ConnectionQuotas {
         }
     }
 
+    /** Takes a free handshake slot if there is one, without waiting. */
+    boolean tryHandshakeSlot() {
+        return handshakeSlots.tryAcquire();
+    }
+
     /** Gives back a slot from {@link #awaitHandshakeSlot} that no connection took. */
     void returnHandshakeSlot() {
         handshakeSlots.release();

@@ -8,7 +8,6 @@ import multipass.instances.Backend;
 import multipass.instances.Backends;
 import multipass.platform.Address;
 import multipass.platform.CurrentUser;
-import multipass.platform.TcpSocketOwner;
 import multipass.platform.UserDatabase;
 import multipass.serve.AdminPolicy;
 import multipass.serve.Authentication;
@@ -42,17 +41,20 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The running daemon: owns the endpoint, the TLS identity, the trust store, the settings and
  * the instance inventory, and serves each connection on its own thread, which reads its HTTP/2
- * frames; the gRPC calls run on call threads shared fairly between the parties that connect ({@link CallLanes}).
+ * frames; the gRPC calls run on a shared, bounded pool ({@link #CALL_THREADS}).
  * {@link #serve()} blocks until {@link #close()}.
  *
  * <pre>
@@ -66,6 +68,22 @@ public final class Daemon implements AutoCloseable {
     /** The admin groups tried, in order, when {@code --admin-group} is not given. */
     static final List<String> DEFAULT_ADMIN_GROUPS = List.of("sudo", "admin", "wheel");
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+    /**
+     * The threads that run calls. A call holds one while it runs its command and sends its
+     * answer; calls beyond wait in the queue ({@link #QUEUED_CALLS}) and past that are refused
+     * as busy. Nearly every command takes well under a millisecond of it. One local user's
+     * calls take at most {@link FairCalls#PER_USER} of them at once.
+     */
+    static final int CALL_THREADS = 32;
+    /** The calls that may wait for a thread. */
+    static final int QUEUED_CALLS = 4096;
+    /**
+     * The most connections taken from the backlog at once, whose peers are read together (on
+     * loopback TCP, one read of the kernel's socket tables for all).
+     */
+    static final int MAX_ACCEPT_BATCH = 64;
+    /** Marks a connection whose peer could not be read (it is closed). */
+    private static final Peer.Credentials UNREADABLE = new Peer.Credentials("", -1, Peer.Source.LOOPBACK_TCP);
     /** How long a stopping daemon lets the calls in flight finish after its GOAWAY. */
     private static final long STOP_GRACE_MILLIS = 5000;
 
@@ -79,7 +97,8 @@ public final class Daemon implements AutoCloseable {
     /** The stores that write their whole state on a clean stop (trust store, inventory). */
     private final List<Closeable> stores;
     private final ReplyFailures replyFailures;
-    private final CallLanes calls = new CallLanes();
+    private final ThreadPoolExecutor callPool;
+    private final FairCalls calls;
     private final LiveConnections live = new LiveConnections();
     private volatile boolean closing;
 
@@ -94,6 +113,19 @@ public final class Daemon implements AutoCloseable {
         this.watchdog = newWatchdog();
         this.quotas = new ConnectionQuotas(limits, clock);
         this.replyFailures = new ReplyFailures(clock);
+        this.callPool = newCallPool();
+        this.calls = new FairCalls(callPool);
+    }
+
+    private static ThreadPoolExecutor newCallPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUED_CALLS), runnable -> {
+                    Thread thread = new Thread(runnable, "call");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
@@ -192,6 +224,7 @@ public final class Daemon implements AutoCloseable {
      * connections, or its user's share of either.
      */
     public void serve() throws IOException {
+        List<SocketChannel> batch = new ArrayList<>(MAX_ACCEPT_BATCH);
         while (!closing) {
             if (!quotas.awaitHandshakeSlot()) {
                 return;
@@ -209,25 +242,81 @@ public final class Daemon implements AutoCloseable {
                 quotas.returnHandshakeSlot();
                 throw e;
             }
-            Peer.Credentials credentials;
+            batch.clear();
+            batch.add(channel);
+            acceptReady(batch);
+            List<Peer.Credentials> credentials = credentials(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                if (credentials.get(i) != UNREADABLE) {
+                    start(batch.get(i), credentials.get(i));
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code batch} the connections already waiting in the backlog, as many as there
+     * are free handshake slots (each holding one), up to {@link #MAX_ACCEPT_BATCH}: their
+     * peers are then read together.
+     */
+    private void acceptReady(List<SocketChannel> batch) {
+        while (batch.size() < MAX_ACCEPT_BATCH && quotas.tryHandshakeSlot()) {
+            SocketChannel more;
             try {
-                credentials = endpoint.credentials(channel);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing a connection whose peer credentials cannot be read: {0}", e.getMessage());
+                more = endpoint.acceptReady();
+            } catch (IOException | RuntimeException e) {
+                more = null; // the next blocking accept reports a closed or broken endpoint
+            }
+            if (more == null) {
                 quotas.returnHandshakeSlot();
-                channel.close();
-                continue;
+                return;
             }
-            ConnectionQuotas.Ticket ticket = quotas.admit(credentials);
-            if (ticket == null) {
-                channel.close();
-                continue;
+            batch.add(more);
+        }
+    }
+
+    /**
+     * The peers of {@code batch}, read together; if that fails, each on its own, and one that
+     * cannot be read is closed (its slot given back) and marked {@link #UNREADABLE}.
+     */
+    private List<Peer.Credentials> credentials(List<SocketChannel> batch) {
+        try {
+            return endpoint.credentials(batch);
+        } catch (IOException e) {
+            List<Peer.Credentials> each = new ArrayList<>(batch.size());
+            for (SocketChannel channel : batch) {
+                try {
+                    each.add(endpoint.credentials(channel));
+                } catch (IOException failure) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a connection whose peer credentials cannot be read: {0}", failure.getMessage());
+                    quotas.returnHandshakeSlot();
+                    close(channel);
+                    each.add(UNREADABLE);
+                }
             }
-            ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, calls, live, limits,
-                    ticket::handshakeOver, ticket::closed);
-            Thread thread = new Thread(session, "client");
-            thread.setDaemon(true);
-            thread.start();
+            return each;
+        }
+    }
+
+    /** Counts the connection in (or closes it, over a cap) and starts its session. */
+    private void start(SocketChannel channel, Peer.Credentials credentials) {
+        ConnectionQuotas.Ticket ticket = quotas.admit(credentials);
+        if (ticket == null) {
+            close(channel);
+            return;
+        }
+        ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, calls, live, limits,
+                ticket::handshakeOver, ticket::closed);
+        Thread thread = new Thread(session, "client");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void close(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot close a refused connection: {0}", e.getMessage());
         }
     }
 
@@ -246,7 +335,7 @@ public final class Daemon implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            calls.shutdownNow();
+            callPool.shutdownNow();
             watchdog.shutdownNow();
             for (Closeable store : stores) {
                 store.close();
@@ -260,7 +349,7 @@ public final class Daemon implements AutoCloseable {
     private static Endpoint bind(DaemonOptions options, boolean storeEmpty, String adminGroup, UserDatabase users,
                                  java.security.cert.X509Certificate ca) throws IOException, StartupException {
         if (options.address() instanceof Address.Tcp) {
-            return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca, TcpSocketOwner.forThisSystem(), users);
+            return TcpEndpoint.bind((Address.Tcp) options.address(), options.rendezvousDir(), ca, TcpEndpoint.owners(), users);
         }
         Path socket = ((Address.Unix) options.address()).path();
         Optional<ServerSocketChannel> inherited = InheritedSocket.at(socket);

@@ -17,7 +17,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.OptionalLong;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The daemon on a TCP port, Multipass's Windows design (on every OS here). File permissions
@@ -33,6 +35,13 @@ import java.util.OptionalLong;
  */
 final class TcpEndpoint implements Endpoint {
     private static final System.Logger LOG = System.getLogger(TcpEndpoint.class.getName());
+    /**
+     * A bench knob, not a setting: {@code -Dmultipass.bench.tcpOwnerLookup=off} on the daemon's
+     * JVM turns the loopback-peer lookup off, so that the bench can measure what it costs in
+     * the same build (docs/performance.md). Every peer is then unknown, as over TCP from another
+     * host: limits and caps key by certificate. Read once, at start.
+     */
+    static final String LOOKUP_KNOB = "multipass.bench.tcpOwnerLookup";
 
     private final ServerSocketChannel server;
     private final Address.Tcp address;
@@ -82,9 +91,60 @@ final class TcpEndpoint implements Endpoint {
         }
     }
 
+    /** The lookup of this system ({@link TcpSocketOwner#forThisSystem()}), or none when the bench knob {@link #LOOKUP_KNOB} says off. */
+    static TcpSocketOwner owners() {
+        if ("off".equals(System.getProperty(LOOKUP_KNOB))) {
+            LOG.log(System.Logger.Level.WARNING, "{0}=off (a bench knob): no loopback TCP peer's user is looked up", LOOKUP_KNOB);
+            return TcpSocketOwner.none();
+        }
+        return TcpSocketOwner.forThisSystem();
+    }
+
     @Override
     public SocketChannel accept() throws IOException {
         return server.accept();
+    }
+
+    /** The next connection in the listen backlog, or null; only the accept thread calls it, so switching the mode is safe. */
+    @Override
+    public SocketChannel acceptReady() throws IOException {
+        server.configureBlocking(false);
+        try {
+            return server.accept(); // blocking, as every accepted channel is
+        } finally {
+            server.configureBlocking(true);
+        }
+    }
+
+    /**
+     * The local users behind the loopback peers of {@code channels}, from one read of the
+     * kernel's tables for all of them ({@link TcpSocketOwner#ownerUids}): that read costs in
+     * proportion to the tables' length (thousands of lines under a connection flood, TIME_WAIT
+     * ones included), so a burst accepted together pays for it once. Each was accepted before
+     * the read began and none has had the server's first handshake flight yet, as with one.
+     */
+    @Override
+    public List<Peer.Credentials> credentials(List<SocketChannel> channels) throws IOException {
+        List<InetSocketAddress> clients = new ArrayList<>(channels.size());
+        List<InetSocketAddress> daemons = new ArrayList<>(channels.size());
+        for (SocketChannel channel : channels) {
+            clients.add((InetSocketAddress) channel.getRemoteAddress());
+            daemons.add((InetSocketAddress) channel.getLocalAddress());
+        }
+        long[] uids;
+        try {
+            uids = owners.ownerUids(clients, daemons);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read the kernel''s socket tables for {0} connection(s): {1}; their users are unknown",
+                    channels.size(), e.getMessage());
+            uids = new long[channels.size()];
+            Arrays.fill(uids, -1);
+        }
+        List<Peer.Credentials> all = new ArrayList<>(channels.size());
+        for (int i = 0; i < uids.length; i++) {
+            all.add(credentials(clients.get(i), uids[i]));
+        }
+        return all;
     }
 
     /**
@@ -94,23 +154,17 @@ final class TcpEndpoint implements Endpoint {
      */
     @Override
     public Peer.Credentials credentials(SocketChannel channel) throws IOException {
-        InetSocketAddress client = (InetSocketAddress) channel.getRemoteAddress();
-        InetSocketAddress daemon = (InetSocketAddress) channel.getLocalAddress();
-        OptionalLong uid;
-        try {
-            uid = owners.ownerUid(client, daemon);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot read the kernel''s socket tables for the connection from {0}: {1}; its user is unknown",
-                    client, e.getMessage());
-            return null;
-        }
-        if (uid.isEmpty()) {
+        return credentials(List.of(channel)).get(0);
+    }
+
+    private Peer.Credentials credentials(InetSocketAddress client, long uid) throws IOException {
+        if (uid < 0) {
             LOG.log(System.Logger.Level.DEBUG, "no local user found for the connection from {0} (not loopback, or no kernel socket table"
                     + " names it); limits and caps key by certificate", client);
             return null;
         }
-        String name = users.user(uid.getAsLong()).map(UserDatabase.User::name).orElse(Long.toString(uid.getAsLong()));
-        return new Peer.Credentials(name, uid.getAsLong(), Peer.Source.LOOPBACK_TCP);
+        String name = users.user(uid).map(UserDatabase.User::name).orElse(Long.toString(uid));
+        return new Peer.Credentials(name, uid, Peer.Source.LOOPBACK_TCP);
     }
 
     @Override

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.platform;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -46,6 +48,14 @@ import java.util.OptionalLong;
 public final class TcpSocketOwner {
     /** The kernel's TCP_ESTABLISHED, the {@code st} column. */
     static final int ESTABLISHED = 0x01;
+    /** The bytes read at a time: a read of a {@code /proc/net} table returns as much as asked for, up to the end. */
+    static final int BUFFER_BYTES = 64 * 1024;
+    /** Each calling thread's read buffer (the daemon has one accept thread), kept so that a lookup allocates nothing per line or block. */
+    /** Marks a pair not looked for while the others are (below -1, so that {@link #find} does not look for it). */
+    private static final long NOT_LOOKED_UP = -2;
+    /** The ends of a pair not looked for: matches no line. */
+    private static final Printed NOWHERE = new Printed(null, new byte[0]);
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER_BYTES]);
 
     private final List<Path> tables;
     private final ByteOrder order;
@@ -53,6 +63,11 @@ public final class TcpSocketOwner {
     TcpSocketOwner(List<Path> tables, ByteOrder order) {
         this.tables = List.copyOf(tables);
         this.order = order;
+    }
+
+    /** No tables: no owner is ever found (another OS, or the bench knob that turns the lookup off). */
+    public static TcpSocketOwner none() {
+        return new TcpSocketOwner(List.of(), ByteOrder.nativeOrder());
     }
 
     /** The kernel's tables on Linux (IPv6 first: the JDK's sockets are dual-stack); elsewhere none, so no owner is ever found. */
@@ -69,77 +84,201 @@ public final class TcpSocketOwner {
      * @throws IOException when a table cannot be read or has a line this parser does not know
      */
     public OptionalLong ownerUid(InetSocketAddress client, InetSocketAddress daemon) throws IOException {
-        if (client.getAddress() == null || daemon.getAddress() == null
-                || !client.getAddress().isLoopbackAddress() || !daemon.getAddress().isLoopbackAddress()) {
-            return OptionalLong.empty();
-        }
-        for (Path table : tables) {
-            try (BufferedReader reader = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
-                OptionalLong uid = find(reader, order, client, daemon);
-                if (uid.isPresent()) {
-                    return uid;
-                }
-            } catch (NoSuchFileException e) {
-                continue; // a kernel without IPv6 has no tcp6 table
-            } catch (IllegalArgumentException e) {
-                throw new IOException("unexpected line in " + table + ": " + e.getMessage(), e);
-            }
-        }
-        return OptionalLong.empty();
+        long uid = ownerUids(List.of(client), List.of(daemon))[0];
+        return uid < 0 ? OptionalLong.empty() : OptionalLong.of(uid);
     }
 
     /**
-     * Scans one table (header line first) for the client's ESTABLISHED entry. The kernel lets
-     * only one open socket hold a pair of ends, so the first match is the one; the scan stops
-     * there. Lines are matched as text against the two ends as the kernel would print them
-     * (no parsing or allocation per line beyond reading it): a table can hold thousands of
-     * sockets, TIME_WAIT ones of recent connections included, and this runs per connection.
+     * As {@link #ownerUid} for several connections at once, {@code clients.get(i)} with
+     * {@code daemons.get(i)}, in one read of the tables for all (a table read costs in
+     * proportion to its length, not to the number of connections looked for): the uid of each,
+     * -1 for one not found. Every connection must be open from before this call until after it.
+     *
+     * @throws IOException when a table cannot be read or has a line this parser does not know
      */
-    static OptionalLong find(BufferedReader table, ByteOrder order, InetSocketAddress client, InetSocketAddress daemon) throws IOException {
-        Printed local = Printed.of(client, order);
-        Printed remote = Printed.of(daemon, order);
-        table.readLine(); // the column headings
-        String line;
-        while ((line = table.readLine()) != null) {
-            int localAt = column(line, 1);
-            int remoteAt = column(line, localAt);
-            int stateAt = column(line, remoteAt);
-            if (stateAt < 0) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                throw new IllegalArgumentException("expected the slot, the two ends and the state: '" + line + "'");
-            }
-            if (local.matches(line, localAt) && remote.matches(line, remoteAt) && line.startsWith("01 ", stateAt)) {
-                return OptionalLong.of(Entry.parse(line, order).uid());
+    public long[] ownerUids(List<InetSocketAddress> clients, List<InetSocketAddress> daemons) throws IOException {
+        int n = clients.size();
+        long[] uids = new long[n];
+        Printed[] locals = new Printed[n];
+        Printed[] remotes = new Printed[n];
+        int wanted = 0;
+        for (int i = 0; i < n; i++) {
+            InetSocketAddress client = clients.get(i);
+            InetSocketAddress daemon = daemons.get(i);
+            if (tables.isEmpty() || client.getAddress() == null || daemon.getAddress() == null
+                    || !client.getAddress().isLoopbackAddress() || !daemon.getAddress().isLoopbackAddress()) {
+                uids[i] = NOT_LOOKED_UP; // never looked for: a non-loopback end is not in this host's tables
+                locals[i] = NOWHERE;
+                remotes[i] = NOWHERE;
+            } else {
+                uids[i] = -1;
+                locals[i] = Printed.of(client, order);
+                remotes[i] = Printed.of(daemon, order);
+                wanted++;
             }
         }
-        return OptionalLong.empty();
+        if (wanted > 0) {
+            byte[] buffer = BUFFER.get();
+            for (Path table : tables) {
+                try (FileChannel in = FileChannel.open(table, StandardOpenOption.READ)) {
+                    find(in, buffer, order, locals, remotes, uids);
+                } catch (NoSuchFileException e) {
+                    continue; // a kernel without IPv6 has no tcp6 table
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("unexpected line in " + table + ": " + e.getMessage(), e);
+                }
+                if (Arrays.stream(uids).noneMatch(uid -> uid == -1)) {
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            uids[i] = Math.max(uids[i], -1);
+        }
+        return uids;
     }
 
-    /** Where the column after the one starting at {@code from} starts (the first call skips the slot); -1 when there is none. */
-    private static int column(String line, int from) {
-        if (from < 0) {
+    /** As {@link #find(ReadableByteChannel, byte[], ByteOrder, Printed[], Printed[], long[])} for one pair of ends, as Java reports them. */
+    static OptionalLong find(ReadableByteChannel table, byte[] buffer, ByteOrder order, InetSocketAddress client, InetSocketAddress daemon)
+            throws IOException {
+        long[] uids = {-1};
+        find(table, buffer, order, new Printed[] {Printed.of(client, order)}, new Printed[] {Printed.of(daemon, order)}, uids);
+        return uids[0] < 0 ? OptionalLong.empty() : OptionalLong.of(uids[0]);
+    }
+
+    /**
+     * Scans one table (header line first) for the clients' ESTABLISHED entries, the client of
+     * pair {@code i} being {@code locals[i]} and its daemon end {@code remotes[i]}, and sets
+     * {@code uids[i]} for each one found (one still -1 is looked for). The kernel lets only one
+     * open socket hold a pair of ends, so the first match is the one; the scan stops once every
+     * pair is found, and the kernel formats no more of the table. The table is read in blocks of
+     * {@code buffer}'s size (one read call for up to {@value #BUFFER_BYTES} bytes, instead of
+     * one per 8 KiB) and matched as bytes, line by line in place, against the ends as the kernel
+     * prints them: nothing is decoded or allocated per line, only a matching line is parsed. A
+     * table can hold thousands of sockets, TIME_WAIT ones of recent connections included, and
+     * this runs for every batch of connections accepted.
+     */
+    static void find(ReadableByteChannel table, byte[] buffer, ByteOrder order, Printed[] locals, Printed[] remotes, long[] uids)
+            throws IOException {
+        int missing = 0;
+        for (long uid : uids) {
+            missing += uid == -1 ? 1 : 0;
+        }
+        ByteBuffer view = ByteBuffer.wrap(buffer);
+        int filled = 0;
+        boolean header = true;
+        boolean end = false;
+        while (missing > 0) {
+            int n = end ? -1 : table.read(view);
+            if (n < 0) {
+                end = true;
+            } else {
+                filled += n;
+            }
+            int lineStart = 0;
+            while (missing > 0) {
+                int newline = indexOf(buffer, '\n', lineStart, filled);
+                if (newline < 0) {
+                    if (!end) {
+                        break;
+                    }
+                    newline = filled; // a last line without a newline
+                    if (newline == lineStart) {
+                        return;
+                    }
+                }
+                if (header) {
+                    header = false;
+                } else {
+                    missing -= match(buffer, lineStart, newline, locals, remotes, uids, order);
+                }
+                lineStart = newline + 1;
+                if (lineStart > filled) {
+                    return;
+                }
+            }
+            if (end) {
+                return;
+            }
+            // Keep the incomplete line, at the start of the buffer.
+            System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
+            filled -= lineStart;
+            if (filled == buffer.length) {
+                throw new IllegalArgumentException("a line longer than " + buffer.length + " bytes");
+            }
+            view.clear().position(filled);
+        }
+    }
+
+    /**
+     * Sets {@code uids[i]} from the line at [{@code from}, {@code to}) if it is the ESTABLISHED
+     * entry of the client of pair {@code i}, one still unknown; returns how many it set (0 or 1).
+     */
+    private static int match(byte[] line, int from, int to, Printed[] locals, Printed[] remotes, long[] uids, ByteOrder order) {
+        int localAt = column(line, from, to, true);
+        int remoteAt = column(line, localAt, to, false);
+        int stateAt = column(line, remoteAt, to, false);
+        if (stateAt < 0) {
+            for (int i = from; i < to; i++) {
+                if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+                    throw new IllegalArgumentException("expected the slot, the two ends and the state: '" + text(line, from, to) + "'");
+                }
+            }
+            return 0;
+        }
+        if (stateAt + 2 >= to || line[stateAt] != '0' || line[stateAt + 1] != '1' || line[stateAt + 2] != ' ') {
+            return 0;
+        }
+        for (int i = 0; i < uids.length; i++) {
+            if (uids[i] == -1 && locals[i].matches(line, localAt, to) && remotes[i].matches(line, remoteAt, to)) {
+                uids[i] = Entry.parse(text(line, from, to), order).uid();
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static String text(byte[] line, int from, int to) {
+        return new String(line, from, to - from, StandardCharsets.US_ASCII);
+    }
+
+    private static int indexOf(byte[] bytes, char wanted, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where the column after the one starting at {@code at} starts, or with {@code first} the
+     * column after the line's first (the slot), the line starting at {@code at}; -1 when there
+     * is none.
+     */
+    private static int column(byte[] line, int at, int to, boolean first) {
+        if (at < 0) {
             return -1;
         }
-        int i = from == 1 ? 0 : from;
-        while (i < line.length() && line.charAt(i) == ' ') {
+        int i = at;
+        if (first) {
+            while (i < to && line[i] == ' ') {
+                i++;
+            }
+        }
+        while (i < to && line[i] != ' ') {
             i++;
         }
-        while (i < line.length() && line.charAt(i) != ' ') {
+        while (i < to && line[i] == ' ') {
             i++;
         }
-        while (i < line.length() && line.charAt(i) == ' ') {
-            i++;
-        }
-        return i < line.length() ? i : -1;
+        return i < to ? i : -1;
     }
 
     /** One end as the kernel prints it: 8 hex digits (IPv4 table, when IPv4) or 32 (IPv6 table), a colon, 4 hex digits. */
-    private record Printed(String v4, String v6) {
+    record Printed(byte[] v4, byte[] v6) {
         static Printed of(InetSocketAddress end, ByteOrder order) {
             byte[] address = end.getAddress().getAddress();
-            String port = String.format(Locale.ROOT, ":%04X", end.getPort());
             byte[] v6 = address;
             if (address.length == 4) {
                 v6 = new byte[16];
@@ -147,26 +286,50 @@ public final class TcpSocketOwner {
                 v6[11] = (byte) 0xff;
                 System.arraycopy(address, 0, v6, 12, 4);
             }
-            return new Printed(address.length == 4 ? words(address, order) + port : null, words(v6, order) + port);
+            return new Printed(address.length == 4 ? printed(address, end.getPort(), order) : null, printed(v6, end.getPort(), order));
         }
 
-        private static String words(byte[] bytes, ByteOrder order) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order);
-            StringBuilder text = new StringBuilder();
-            while (buffer.hasRemaining()) {
-                text.append(String.format(Locale.ROOT, "%08X", buffer.getInt()));
+        /** {@code %08X} of each 32-bit word as the CPU holds it, a colon, {@code %04X} of the port. */
+        private static byte[] printed(byte[] address, int port, ByteOrder order) {
+            byte[] text = new byte[address.length * 2 + 5];
+            ByteBuffer words = ByteBuffer.wrap(address).order(order);
+            int at = 0;
+            while (words.hasRemaining()) {
+                at = hex(text, at, words.getInt() & 0xffffffffL, 8);
             }
-            return text.toString();
+            text[at++] = ':';
+            hex(text, at, port, 4);
+            return text;
         }
 
-        /** True when the column at {@code at} of {@code line} is this end (then followed by a space). */
-        boolean matches(String line, int at) {
-            return is(line, at, v6) || (v4 != null && is(line, at, v4));
+        private static int hex(byte[] text, int at, long value, int digits) {
+            for (int i = digits - 1; i >= 0; i--) {
+                text[at + i] = (byte) Character.toUpperCase(Character.forDigit((int) (value & 0xf), 16));
+                value >>>= 4;
+            }
+            return at + digits;
         }
 
-        private static boolean is(String line, int at, String printed) {
-            int end = at + printed.length();
-            return line.regionMatches(true, at, printed, 0, printed.length()) && end < line.length() && line.charAt(end) == ' ';
+        /** True when the column at {@code at} of the line ending at {@code to} is this end (then followed by a space). */
+        boolean matches(byte[] line, int at, int to) {
+            return is(line, at, to, v6) || (v4 != null && is(line, at, to, v4));
+        }
+
+        private static boolean is(byte[] line, int at, int to, byte[] printed) {
+            int end = at + printed.length;
+            if (end >= to || line[end] != ' ') {
+                return false;
+            }
+            for (int i = 0; i < printed.length; i++) {
+                byte b = line[at + i];
+                if (b >= 'a' && b <= 'f') {
+                    b -= 'a' - 'A';
+                }
+                if (b != printed[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

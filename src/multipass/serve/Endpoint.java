@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.serve;
 
-
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where the daemon listens: a Unix domain socket or a TCP port. Both hand out blocking
@@ -26,6 +27,31 @@ public interface Endpoint extends AutoCloseable {
      * TCP client's socket; null when the kernel names no one (TCP from elsewhere, or not Linux).
      */
     Peer.Credentials credentials(SocketChannel channel) throws IOException;
+
+    /**
+     * Another connection the kernel already holds, without waiting, or null when there is none;
+     * the default never has one (connections are then taken one {@link #accept} at a time). A
+     * daemon under a burst takes several at once, to read their credentials together.
+     */
+    default SocketChannel acceptReady() throws IOException {
+        return null;
+    }
+
+    /**
+     * {@link #credentials(SocketChannel)} of each of {@code channels}, in order, all accepted
+     * before this call and open until after it; the default reads them one by one, an endpoint
+     * whose source costs as much for one as for many (a loopback TCP daemon's socket tables)
+     * reads them together.
+     *
+     * @throws IOException when any cannot be read (the caller then asks for each on its own)
+     */
+    default List<Peer.Credentials> credentials(List<SocketChannel> channels) throws IOException {
+        List<Peer.Credentials> all = new ArrayList<>(channels.size());
+        for (SocketChannel channel : channels) {
+            all.add(credentials(channel));
+        }
+        return all;
+    }
 
     /** True when the first admin client may be trusted without a passphrase (Unix sockets only). */
     boolean firstClientAcceptance();

@@ -72,4 +72,37 @@ class TcpSocketOwnerIntegrationTest {
     void aClosedClientIsNobody() throws IOException {
         assertEquals(OptionalLong.empty(), ownerSeenByServer(InetAddress.getByName("127.0.0.1"), StandardProtocolFamily.INET, true));
     }
+
+    @Test
+    void aBurstIsReadTogetherEachConnectionItsOwn() throws IOException {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            java.util.List<SocketChannel> clients = new java.util.ArrayList<>();
+            java.util.List<SocketChannel> accepted = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    SocketChannel client = SocketChannel.open();
+                    clients.add(client);
+                    client.connect(server.getLocalAddress());
+                    accepted.add(server.accept());
+                }
+                clients.get(2).close(); // its end leaves ESTABLISHED: not found, and no other's uid either
+                java.util.List<InetSocketAddress> remotes = new java.util.ArrayList<>();
+                java.util.List<InetSocketAddress> locals = new java.util.ArrayList<>();
+                for (SocketChannel channel : accepted) {
+                    remotes.add((InetSocketAddress) channel.getRemoteAddress());
+                    locals.add((InetSocketAddress) channel.getLocalAddress());
+                }
+                long[] uids = TcpSocketOwner.forThisSystem().ownerUids(remotes, locals);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {MY_UID, MY_UID, -1, MY_UID, MY_UID}, uids);
+            } finally {
+                for (SocketChannel channel : accepted) {
+                    channel.close();
+                }
+                for (SocketChannel channel : clients) {
+                    channel.close();
+                }
+            }
+        }
+    }
 }

@@ -4,17 +4,20 @@ package multipass.platform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +49,17 @@ class TcpSocketOwnerTest {
     Path dir;
 
     private static OptionalLong find(String table, ByteOrder order, InetSocketAddress client, InetSocketAddress daemon) throws IOException {
-        return TcpSocketOwner.find(new BufferedReader(new StringReader(table)), order, client, daemon);
+        OptionalLong whole = TcpSocketOwner.find(channel(table), new byte[TcpSocketOwner.BUFFER_BYTES], order, client, daemon);
+        // Lines cut across blocks at every place: a buffer just longer than the longest line.
+        int longest = table.lines().mapToInt(String::length).max().orElse(0) + 1;
+        for (int size = longest; size < longest + 40; size++) {
+            assertEquals(whole, TcpSocketOwner.find(channel(table), new byte[size], order, client, daemon), "buffer of " + size);
+        }
+        return whole;
+    }
+
+    private static ReadableByteChannel channel(String table) {
+        return Channels.newChannel(new ByteArrayInputStream(table.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String v6Line(int slot, String local, String remote, String state, long uid) {
@@ -146,5 +159,31 @@ class TcpSocketOwnerTest {
         }
         assertThrows(IllegalArgumentException.class, () -> TcpSocketOwner.Entry.parse(
                 "   0: 0100007F:D2A4 0100007F:C383 01 00000000:00000000 00:00000000 00000000  -1 0 1701 1", ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Test
+    void severalConnectionsAreFoundInOneReadEachWithItsOwnEntry() throws IOException {
+        // Two clients of the same daemon: each pair gets the uid of its own client end, never the other's.
+        String table = V4_HEADER
+                + "   0: 0100007F:C383 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000     0        0 1700 1 0 20 4 1 10 -1\n"
+                + "   1: 0100007F:D2A5 0100007F:C383 01 00000000:00000000 00:00000000 00000000  2002        0 1702 1 0 20 4 30 10 -1\n"
+                + "   2: 0100007F:D2A4 0100007F:C383 01 00000000:00000000 00:00000000 00000000  1001        0 1701 1 0 20 4 30 10 -1\n"
+                + "   3: 0100007F:D2A6 0100007F:C383 06 00000000:00000000 03:000016A5 00000000     0        0 0 3 0\n";
+        Path tcp = Files.writeString(dir.resolve("tcp"), table);
+        TcpSocketOwner owners = new TcpSocketOwner(List.of(tcp), ByteOrder.LITTLE_ENDIAN);
+        InetSocketAddress second = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0xD2A5);
+        InetSocketAddress lingering = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0xD2A6);
+        InetSocketAddress lan = new InetSocketAddress(InetAddress.getByName("192.168.1.5"), 0xD2A4);
+        assertArrayEquals(new long[] {1001, 2002}, owners.ownerUids(List.of(CLIENT, second), List.of(DAEMON, DAEMON)));
+        assertArrayEquals(new long[] {2002, 1001}, owners.ownerUids(List.of(second, CLIENT), List.of(DAEMON, DAEMON)));
+        assertArrayEquals(new long[] {-1, 1001, -1}, owners.ownerUids(List.of(lan, CLIENT, second), List.of(DAEMON, DAEMON, CLIENT)),
+                "a non-loopback client is not looked for, and a pair the wrong way round is not a match");
+        assertArrayEquals(new long[] {-1, 1001}, owners.ownerUids(List.of(lingering, CLIENT), List.of(DAEMON, DAEMON)), "TIME_WAIT is nobody");
+        // Once every pair is found the scan stops (the garbage line is not read); a pair not found makes it read on, to the garbage.
+        TcpSocketOwner garbage = new TcpSocketOwner(List.of(Files.writeString(dir.resolve("tcp-garbage"), table + "   4: garbage\n")),
+                ByteOrder.LITTLE_ENDIAN);
+        assertArrayEquals(new long[] {2002, 1001}, garbage.ownerUids(List.of(second, CLIENT), List.of(DAEMON, DAEMON)));
+        assertThrows(IOException.class, () -> garbage.ownerUids(List.of(CLIENT, lingering), List.of(DAEMON, DAEMON)));
+        assertArrayEquals(new long[0], owners.ownerUids(List.of(), List.of()));
     }
 }
