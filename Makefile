@@ -163,7 +163,9 @@ fuzz:
 	  TEST_ARGS="--config=junit.jupiter.execution.timeout.mode=disabled \
 	    --select-method=multipass.proto.ProtoFuzzTest#everyMutatedMessageDecodesOrIsAProtoException \
 	    --select-method=multipass.hpack.HpackFuzzTest#everyMutatedBlockDecodesOrIsAnHpackError \
-	    --select-method=multipass.grpc.GrpcMessageFuzzTest#everyMutatedChunkSequenceYieldsMessagesOrADocumentedStatus"
+	    --select-method=multipass.grpc.GrpcMessageFuzzTest#everyMutatedChunkSequenceYieldsMessagesOrADocumentedStatus \
+	    --select-method=multipass.http2.Http2FrameFuzzTest#everyMutatedFrameSequenceReadsAsFramesOrALayoutError \
+	    --select-method=multipass.http2.Http2FrameFuzzTest#everyMutatedClientSequenceEndsCleanlyOrInADocumentedConnectionError"
 
 crash:
 	@$(MAKE) --no-print-directory test \

@@ -116,9 +116,10 @@ final class ClientSession implements Runnable {
     private void serve(TlsChannel connection, Peer peer) throws IOException {
         RpcCalls rpc = new RpcCalls(router, peer, replyFailures);
         DeadlineWrites writes = new DeadlineWrites(connection, watchdog, idleMillis, channel);
-        GrpcLimits limits = router.isTrusted(peer) ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
+        boolean trusted = router.isTrusted(peer);
+        GrpcLimits limits = trusted ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
         Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS,
-                new GrpcServer(rpc, calls.forUser(peer.uid()), watchdog, limits));
+                new GrpcServer(rpc, calls.forParty(peer.uid(), trusted ? peer.certificate() : null), watchdog, limits));
         http2.setWriteTimeout(STALLED_WINDOW);
         if (!live.add(http2)) {
             return; // the daemon is stopping

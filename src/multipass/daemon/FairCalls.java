@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +16,11 @@ import java.util.concurrent.RejectedExecutionException;
  * does not read its socket, until the write deadline. Without a share, one user's few dozen
  * such calls would take every thread and stop the daemon serving anyone else; with it, they
  * only hold back that user's own calls. Peers whose user is unknown (TCP where the kernel
- * names no one) share one lane. Thread-safe.
+ * names no one) share one lane. Within a user, each trusted certificate has a lane of its own
+ * and every connection that was not trusted when it started shares the user's lane of
+ * strangers ({@link #forParty}): a peer without a certificate, or a second certificate of the
+ * same user, holding calls open cannot starve that user's trusted client either (issue 20,
+ * CallStarvationIntegrationTest). Thread-safe.
  */
 final class FairCalls {
     /** The calls one user may have running at once: a quarter of {@link Daemon#CALL_THREADS}. */
@@ -25,14 +30,18 @@ final class FairCalls {
     /** The lane of the peers whose user the kernel did not name. */
     private static final long UNKNOWN = -1;
 
-    /** One user's calls: how many run, and those waiting. */
+    /** Whose calls share a lane: a uid and a trusted certificate's bytes, or null for the uid's strangers. */
+    private record Party(long uid, ByteBuffer certificate) {
+    }
+
+    /** One party's calls: how many run, and those waiting. */
     private static final class Lane {
         int running;
         final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     }
 
     private final Executor pool;
-    private final Map<Long, Lane> lanes = new HashMap<>();
+    private final Map<Party, Lane> lanes = new HashMap<>();
 
     FairCalls(Executor pool) {
         this.pool = pool;
@@ -40,11 +49,21 @@ final class FairCalls {
 
     /** Where the calls of user {@code uid} (negative: unknown) run. */
     Executor forUser(long uid) {
-        long key = uid < 0 ? UNKNOWN : uid;
+        return forParty(uid, null);
+    }
+
+    /**
+     * Where the calls of user {@code uid} (negative: unknown) run that came with
+     * {@code trustedCertificate}, the certificate trusted when the connection started (null: not
+     * trusted then). Each trusted certificate of a user has a lane; the user's other connections
+     * share one.
+     */
+    Executor forParty(long uid, byte[] trustedCertificate) {
+        Party key = new Party(uid < 0 ? UNKNOWN : uid, trustedCertificate == null ? null : ByteBuffer.wrap(trustedCertificate.clone()));
         return task -> submit(key, task);
     }
 
-    private synchronized void submit(long key, Runnable task) {
+    private synchronized void submit(Party key, Runnable task) {
         Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
         if (lane.running < PER_USER) {
             lane.running++;
@@ -57,12 +76,12 @@ final class FairCalls {
         } else if (lane.waiting.size() < QUEUED_PER_USER) {
             lane.waiting.add(task);
         } else {
-            throw new RejectedExecutionException("user " + key + " has " + QUEUED_PER_USER + " calls waiting");
+            throw new RejectedExecutionException("user " + key.uid() + " has " + QUEUED_PER_USER + " calls waiting in one lane");
         }
     }
 
     /** Runs {@code task}, then this user's next waiting call on the same thread, until none waits. */
-    private void runThenNext(long key, Lane lane, Runnable task) {
+    private void runThenNext(Party key, Lane lane, Runnable task) {
         Runnable next = task;
         while (next != null) {
             try {
@@ -73,7 +92,7 @@ final class FairCalls {
         }
     }
 
-    private synchronized Runnable nextOrFinish(long key, Lane lane) {
+    private synchronized Runnable nextOrFinish(Party key, Lane lane) {
         Runnable next = lane.waiting.poll();
         if (next == null) {
             finished(key, lane);
@@ -81,7 +100,7 @@ final class FairCalls {
         return next;
     }
 
-    private void finished(long key, Lane lane) {
+    private void finished(Party key, Lane lane) {
         lane.running--;
         if (lane.running == 0 && lane.waiting.isEmpty()) {
             lanes.remove(key);

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** One user's calls that block take at most their share of the pool; another user's still run. */
+/** One user's (or one party's) calls that block take at most their share of the pool; another's still run. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FairCallsTest {
     @Test
@@ -58,6 +58,35 @@ class FairCallsTest {
             }
             assertThrows(RejectedExecutionException.class, () -> calls.forUser(-1).execute(() -> { }),
                     "the peers whose user is unknown share one lane");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void withinAUserEachTrustedCertificateAndTheStrangersHaveTheirOwnLane() throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(FairCalls.PER_USER * 2 + 2);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            FairCalls calls = new FairCalls(pool);
+            AtomicInteger running = new AtomicInteger();
+            for (int i = 0; i < FairCalls.PER_USER * 2; i++) {
+                calls.forParty(0, null).execute(() -> { // root's strangers
+                    running.incrementAndGet();
+                    await(release);
+                });
+                calls.forParty(0, new byte[] {1}).execute(() -> { // root with one trusted certificate
+                    running.incrementAndGet();
+                    await(release);
+                });
+            }
+            CountDownLatch other = new CountDownLatch(2);
+            calls.forParty(0, new byte[] {2}).execute(other::countDown); // the same user, another trusted certificate
+            calls.forParty(0, new byte[] {2}.clone()).execute(other::countDown);
+            assertTrue(other.await(10, TimeUnit.SECONDS), "another certificate of the same user runs while two lanes block");
+            Thread.sleep(100);
+            assertEquals(FairCalls.PER_USER * 2, running.get(), "each blocked lane runs at most its share");
         } finally {
             release.countDown();
             pool.shutdownNow();
