@@ -124,7 +124,11 @@ final class RpcCalls implements CallHandler {
             call.close(Status.INVALID_ARGUMENT, "malformed request: " + e.getMessage(), List.of());
             return;
         }
-        RequestLog log = RequestLog.begin(request.verbosity(), line -> call.sendMessage(method.logLine(line.text())));
+        RequestLog log = RequestLog.begin(request.verbosity(), line -> {
+            if (method.carriesLogLines()) {
+                call.sendMessage(method.logLine(line.text()));
+            }
+        });
         Reply reply;
         try {
             reply = router.handle(request, peer);

@@ -3,6 +3,8 @@ package multipass.protocol;
 
 import multipass.proto.ProtoException;
 import multipass.proto.ProtoWriter;
+import multipass.rpc.AuthenticateReply;
+import multipass.rpc.DeleteReply;
 import multipass.rpc.DetailedInfoItem;
 import multipass.rpc.GetReply;
 import multipass.rpc.InfoReply;
@@ -10,7 +12,15 @@ import multipass.rpc.KeysReply;
 import multipass.rpc.LaunchReply;
 import multipass.rpc.ListReply;
 import multipass.rpc.ListVMInstance;
+import multipass.rpc.PingReply;
 import multipass.rpc.PurgeReply;
+import multipass.rpc.RecoverReply;
+import multipass.rpc.RestartReply;
+import multipass.rpc.RpcMessage;
+import multipass.rpc.SetReply;
+import multipass.rpc.StartReply;
+import multipass.rpc.StopReply;
+import multipass.rpc.SuspendReply;
 import multipass.rpc.TrustListReply;
 import multipass.rpc.TrustRemoveReply;
 import multipass.rpc.TrustStatusReply;
@@ -27,11 +37,22 @@ import java.util.function.Function;
 /**
  * How each method's reply message carries the records of an OK reply: a value
  * ({@code version}, {@code get}), a list ({@code list}, {@code info}, {@code keys}, the trust
- * list), or nothing (an instance action, which answers with its status alone). Stateless.
+ * list), or nothing (an instance action, which answers with its status alone); each through
+ * its message's record in {@code multipass.rpc}. Stateless.
  */
 final class ReplyCodecs {
-    /** A reply with no record: one empty message (Multipass's client reads the last one). */
-    static final RpcMethod.ReplyCodec EMPTY = new Simple(records -> new byte[0], message -> List.of());
+    /** The reply of a call we do not offer: it is always an error, so no message is ever sent or read. */
+    static final RpcMethod.ReplyCodec NONE = new Simple(records -> new byte[0], message -> List.of());
+
+    static final RpcMethod.ReplyCodec AUTHENTICATE = nothing(AuthenticateReply::decode, new AuthenticateReply(""));
+    static final RpcMethod.ReplyCodec PING = nothing(PingReply::decode, new PingReply());
+    static final RpcMethod.ReplyCodec SET = nothing(SetReply::decode, new SetReply("", "", false));
+    static final RpcMethod.ReplyCodec START = nothing(StartReply::decode, new StartReply("", "", false));
+    static final RpcMethod.ReplyCodec STOP = nothing(StopReply::decode, new StopReply(""));
+    static final RpcMethod.ReplyCodec RESTART = nothing(RestartReply::decode, new RestartReply("", "", false));
+    static final RpcMethod.ReplyCodec SUSPEND = nothing(SuspendReply::decode, new SuspendReply(""));
+    static final RpcMethod.ReplyCodec RECOVER = nothing(RecoverReply::decode, new RecoverReply(""));
+    static final RpcMethod.ReplyCodec DELETE = nothing(DeleteReply::decode, new DeleteReply("", List.of(), false));
 
     static final RpcMethod.ReplyCodec VERSION = new Simple(records -> new VersionReply(value(records, "version"), "").encode(),
             message -> List.of(Map.of("version", VersionReply.decode(message).version())));
@@ -124,6 +145,19 @@ final class ReplyCodecs {
         public List<Map<String, String>> decode(byte[] message) throws ProtoException {
             return decoder.decode(message);
         }
+    }
+
+    /**
+     * A reply whose result carries no record (an instance action, {@code set}, {@code authenticate}):
+     * the daemon sends {@code empty}, one message, as Multipass's client expects a last reply; the
+     * CLI checks that what it gets is such a message, and reads nothing from it.
+     */
+    private static RpcMethod.ReplyCodec nothing(RpcMessage.Decoder<?> decoder, RpcMessage empty) {
+        byte[] encoded = empty.encode();
+        return new Simple(records -> encoded, message -> {
+            decoder.decode(message);
+            return List.of();
+        });
     }
 
     private static String value(List<Map<String, String>> records, String key) {

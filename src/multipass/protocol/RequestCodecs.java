@@ -2,30 +2,43 @@
 package multipass.protocol;
 
 import multipass.proto.ProtoException;
-import multipass.proto.ProtoReader;
 import multipass.rpc.AuthenticateRequest;
 import multipass.rpc.DeleteRequest;
 import multipass.rpc.GetRequest;
 import multipass.rpc.InfoRequest;
 import multipass.rpc.InstanceNames;
 import multipass.rpc.InstanceSnapshotPair;
+import multipass.rpc.KeysRequest;
 import multipass.rpc.LaunchRequest;
 import multipass.rpc.ListRequest;
+import multipass.rpc.PingRequest;
+import multipass.rpc.PurgeRequest;
+import multipass.rpc.RecoverRequest;
+import multipass.rpc.RestartRequest;
+import multipass.rpc.RpcMessage;
 import multipass.rpc.SetRequest;
+import multipass.rpc.StartRequest;
+import multipass.rpc.StopRequest;
+import multipass.rpc.SuspendRequest;
+import multipass.rpc.TrustListRequest;
 import multipass.rpc.TrustRemoveRequest;
+import multipass.rpc.TrustStatusRequest;
+import multipass.rpc.VersionRequest;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * How each method's request message carries a daemon command's arguments and options. The
- * instance calls name their instances in a list whose emptiness means "all" (Multipass's
- * {@code --all}); {@code launch}'s options are its fields. Stateless.
+ * How each method's request message carries a daemon command's arguments and options: one
+ * codec per message, through its record in {@code multipass.rpc}. The instance calls name
+ * their instances in a list whose emptiness means "all" (Multipass's {@code --all});
+ * {@code launch}'s options are its fields. Stateless.
  */
 final class RequestCodecs {
-    /** A request with no field we read (ping; the calls we do not offer). */
+    /** A request with no field we read (the calls we do not offer). */
     static final RpcMethod.RequestCodec NOTHING = new RpcMethod.RequestCodec() {
         @Override
         public byte[] encode(Request request) {
@@ -38,165 +51,100 @@ final class RequestCodecs {
         }
     };
 
-    static final RpcMethod.RequestCodec AUTHENTICATE = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new AuthenticateRequest(arg(request, 0), request.verbosity()).encode();
-        }
+    static final RpcMethod.RequestCodec PING = typed(PingRequest::decode, (command, ping) -> Request.of(command, 0),
+            request -> new PingRequest());
+    static final RpcMethod.RequestCodec VERSION = typed(VersionRequest::decode,
+            (command, version) -> Request.of(command, verbosity(version.verbosityLevel())), request -> new VersionRequest(request.verbosity()));
+    static final RpcMethod.RequestCodec KEYS = typed(KeysRequest::decode,
+            (command, keys) -> Request.of(command, verbosity(keys.verbosityLevel())), request -> new KeysRequest(request.verbosity()));
+    static final RpcMethod.RequestCodec PURGE = typed(PurgeRequest::decode,
+            (command, purge) -> Request.of(command, verbosity(purge.verbosityLevel())), request -> new PurgeRequest(request.verbosity()));
+    static final RpcMethod.RequestCodec TRUST_STATUS = typed(TrustStatusRequest::decode,
+            (command, status) -> Request.of(command, verbosity(status.verbosityLevel())), request -> new TrustStatusRequest(request.verbosity()));
+    static final RpcMethod.RequestCodec TRUST_LIST = typed(TrustListRequest::decode,
+            (command, list) -> Request.of(command, verbosity(list.verbosityLevel())), request -> new TrustListRequest(request.verbosity()));
 
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            AuthenticateRequest decoded = AuthenticateRequest.decode(message);
-            return Request.of(command, verbosity(decoded.verbosityLevel()), decoded.passphrase());
-        }
-    };
+    static final RpcMethod.RequestCodec AUTHENTICATE = typed(AuthenticateRequest::decode,
+            (command, authenticate) -> Request.of(command, verbosity(authenticate.verbosityLevel()), authenticate.passphrase()),
+            request -> new AuthenticateRequest(arg(request, 0), request.verbosity()));
+    static final RpcMethod.RequestCodec GET = typed(GetRequest::decode,
+            (command, get) -> Request.of(command, verbosity(get.verbosityLevel()), get.key()),
+            request -> new GetRequest(arg(request, 0), request.verbosity()));
+    static final RpcMethod.RequestCodec SET = typed(SetRequest::decode,
+            (command, set) -> Request.of(command, verbosity(set.verbosityLevel()), set.key(), set.val()),
+            request -> new SetRequest(arg(request, 0), arg(request, 1), request.verbosity(), false));
+    static final RpcMethod.RequestCodec TRUST_REMOVE = typed(TrustRemoveRequest::decode,
+            (command, remove) -> new Request(command, verbosity(remove.verbosityLevel()), remove.fingerprints(), Map.of()),
+            request -> new TrustRemoveRequest(request.args(), request.verbosity()));
 
-    static final RpcMethod.RequestCodec GET = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new GetRequest(arg(request, 0), request.verbosity()).encode();
-        }
+    /** Snapshots are not kept here: asked for, the list refuses the option by name. */
+    static final RpcMethod.RequestCodec LIST = typed(ListRequest::decode,
+            (command, list) -> new Request(command, verbosity(list.verbosityLevel()), List.of(),
+                    list.snapshots() ? Map.of("snapshots", "true") : Map.of()),
+            request -> new ListRequest(request.verbosity(), false, false));
 
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            GetRequest decoded = GetRequest.decode(message);
-            return Request.of(command, verbosity(decoded.verbosityLevel()), decoded.key());
-        }
-    };
+    static final RpcMethod.RequestCodec LAUNCH = typed(LaunchRequest::decode, RequestCodecs::launch, request -> {
+        String cpus = request.option("cpus", null);
+        return new LaunchRequest(request.option("name", ""), arg(request, 0), cpus == null ? 0 : Integer.parseInt(cpus),
+                request.option("memory", ""), request.option("disk", ""), request.verbosity(), 0);
+    });
 
-    static final RpcMethod.RequestCodec SET = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new SetRequest(arg(request, 0), arg(request, 1), request.verbosity(), false).encode();
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            SetRequest decoded = SetRequest.decode(message);
-            return Request.of(command, verbosity(decoded.verbosityLevel()), decoded.key(), decoded.val());
-        }
-    };
-
-    static final RpcMethod.RequestCodec LIST = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new ListRequest(request.verbosity(), false, false).encode();
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            ListRequest decoded = ListRequest.decode(message);
-            // Snapshots are not kept here: asked for, the list refuses the option by name.
-            Map<String, String> options = decoded.snapshots() ? Map.of("snapshots", "true") : Map.of();
-            return new Request(command, verbosity(decoded.verbosityLevel()), List.of(), options);
-        }
-    };
-
-    static final RpcMethod.RequestCodec LAUNCH = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            String cpus = request.option("cpus", null);
-            return new LaunchRequest(request.option("name", ""), arg(request, 0), cpus == null ? 0 : Integer.parseInt(cpus),
-                    request.option("memory", ""), request.option("disk", ""), request.verbosity(), 0).encode();
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            LaunchRequest decoded = LaunchRequest.decode(message);
-            Map<String, String> options = new LinkedHashMap<>();
-            putIfSet(options, "name", decoded.instanceName());
-            putIfSet(options, "cpus", decoded.numCores() == 0 ? "" : Integer.toString(decoded.numCores()));
-            putIfSet(options, "memory", decoded.memSize());
-            putIfSet(options, "disk", decoded.diskSpace());
-            List<String> args = decoded.image().isEmpty() ? List.of() : List.of(decoded.image());
-            return new Request(command, verbosity(decoded.verbosityLevel()), args, options);
-        }
-    };
-
-    static final RpcMethod.RequestCodec INFO = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new InfoRequest(pairs(request), request.verbosity(), false, false).encode();
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            InfoRequest decoded = InfoRequest.decode(message);
-            return selection(command, decoded.verbosityLevel(), names(decoded.instanceSnapshotPairs()), Map.of());
-        }
-    };
-
-    static final RpcMethod.RequestCodec DELETE = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new DeleteRequest(pairs(request), request.options().containsKey("purge"), request.verbosity(), false).encode();
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            DeleteRequest decoded = DeleteRequest.decode(message);
-            return selection(command, decoded.verbosityLevel(), names(decoded.instanceSnapshotPairs()),
-                    decoded.purge() ? Map.of("purge", "true") : Map.of());
-        }
-    };
-
-    static final RpcMethod.RequestCodec TRUST_REMOVE = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new TrustRemoveRequest(request.args(), request.verbosity()).encode();
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) throws ProtoException {
-            TrustRemoveRequest decoded = TrustRemoveRequest.decode(message);
-            return new Request(command, verbosity(decoded.verbosityLevel()), decoded.fingerprints(), Map.of());
-        }
-    };
+    static final RpcMethod.RequestCodec INFO = typed(InfoRequest::decode,
+            (command, info) -> selection(command, info.verbosityLevel(), names(info.instanceSnapshotPairs()), Map.of()),
+            request -> new InfoRequest(pairs(request), request.verbosity(), false, false));
+    static final RpcMethod.RequestCodec DELETE = typed(DeleteRequest::decode,
+            (command, delete) -> selection(command, delete.verbosityLevel(), names(delete.instanceSnapshotPairs()),
+                    delete.purge() ? Map.of("purge", "true") : Map.of()),
+            request -> new DeleteRequest(pairs(request), request.options().containsKey("purge"), request.verbosity(), false));
+    static final RpcMethod.RequestCodec START = typed(StartRequest::decode,
+            (command, start) -> selection(command, start.verbosityLevel(), start.instanceNames().instanceName(), Map.of()),
+            request -> new StartRequest(names(request), request.verbosity(), 0));
+    static final RpcMethod.RequestCodec STOP = typed(StopRequest::decode,
+            (command, stop) -> selection(command, stop.verbosityLevel(), stop.instanceNames().instanceName(), Map.of()),
+            request -> new StopRequest(names(request), 0, false, request.verbosity(), false));
+    static final RpcMethod.RequestCodec RESTART = typed(RestartRequest::decode,
+            (command, restart) -> selection(command, restart.verbosityLevel(), restart.instanceNames().instanceName(), Map.of()),
+            request -> new RestartRequest(names(request), request.verbosity(), 0));
+    static final RpcMethod.RequestCodec SUSPEND = typed(SuspendRequest::decode,
+            (command, suspend) -> selection(command, suspend.verbosityLevel(), suspend.instanceNames().instanceName(), Map.of()),
+            request -> new SuspendRequest(names(request), request.verbosity()));
+    static final RpcMethod.RequestCodec RECOVER = typed(RecoverRequest::decode,
+            (command, recover) -> selection(command, recover.verbosityLevel(), recover.instanceNames().instanceName(), Map.of()),
+            request -> new RecoverRequest(names(request), request.verbosity()));
 
     private RequestCodecs() {
     }
 
-    /** A request whose only field is {@code verbosity_level}, at {@code field}. */
-    static RpcMethod.RequestCodec verbosityOnly(int field) {
+    /** How a decoded request message becomes the command {@code command}. */
+    @FunctionalInterface
+    private interface ToRequest<M> {
+        Request apply(String command, M message);
+    }
+
+    /** The codec of one request message: decoded by its record's {@code decode}, made from a command by {@code toMessage}. */
+    private static <M extends RpcMessage> RpcMethod.RequestCodec typed(RpcMessage.Decoder<M> decoder, ToRequest<M> toRequest,
+                                                                     Function<Request, M> toMessage) {
         return new RpcMethod.RequestCodec() {
             @Override
             public byte[] encode(Request request) {
-                return new multipass.proto.ProtoWriter().writeInt32(field, request.verbosity()).toByteArray();
+                return toMessage.apply(request).encode();
             }
 
             @Override
             public Request decode(String command, byte[] message) throws ProtoException {
-                return Request.of(command, verbosity(int32(message, field)));
+                return toRequest.apply(command, decoder.decode(message));
             }
         };
     }
 
-    /** A request of {@code instance_names = 1} (an {@code InstanceNames}) and {@code verbosity_level} at {@code field}. */
-    static RpcMethod.RequestCodec instanceNames(int field) {
-        return new RpcMethod.RequestCodec() {
-            @Override
-            public byte[] encode(Request request) {
-                byte[] names = new InstanceNames(request.options().containsKey("all") ? List.of() : request.args()).encode();
-                return new multipass.proto.ProtoWriter().writeMessage(1, names).writeInt32(field, request.verbosity()).toByteArray();
-            }
-
-            @Override
-            public Request decode(String command, byte[] message) throws ProtoException {
-                List<String> names = List.of();
-                int verbosity = 0;
-                ProtoReader reader = new ProtoReader(message);
-                for (int f = reader.nextField(); f != -1; f = reader.nextField()) {
-                    if (f == 1) {
-                        names = InstanceNames.decode(reader.readBytes()).instanceName();
-                    } else if (f == field) {
-                        verbosity = reader.readInt32();
-                    } else {
-                        reader.skip();
-                    }
-                }
-                return selection(command, verbosity, names, Map.of());
-            }
-        };
+    private static Request launch(String command, LaunchRequest launch) {
+        Map<String, String> options = new LinkedHashMap<>();
+        putIfSet(options, "name", launch.instanceName());
+        putIfSet(options, "cpus", launch.numCores() == 0 ? "" : Integer.toString(launch.numCores()));
+        putIfSet(options, "memory", launch.memSize());
+        putIfSet(options, "disk", launch.diskSpace());
+        List<String> args = launch.image().isEmpty() ? List.of() : List.of(launch.image());
+        return new Request(command, verbosity(launch.verbosityLevel()), args, options);
     }
 
     /** Names, or "all" when there are none (Multipass's {@code --all}). */
@@ -208,12 +156,15 @@ final class RequestCodecs {
         return new Request(command, verbosity(verbosity), names, all);
     }
 
+    /** The request's instance names; none for {@code --all}. */
+    private static InstanceNames names(Request request) {
+        return new InstanceNames(request.options().containsKey("all") ? List.of() : request.args());
+    }
+
     private static List<InstanceSnapshotPair> pairs(Request request) {
         List<InstanceSnapshotPair> pairs = new ArrayList<>();
-        if (!request.options().containsKey("all")) {
-            for (String name : request.args()) {
-                pairs.add(new InstanceSnapshotPair(name, null));
-            }
+        for (String name : names(request).instanceName()) {
+            pairs.add(new InstanceSnapshotPair(name, null));
         }
         return pairs;
     }
@@ -224,19 +175,6 @@ final class RequestCodecs {
             names.add(pair.instanceName());
         }
         return names;
-    }
-
-    private static int int32(byte[] message, int field) throws ProtoException {
-        int value = 0;
-        ProtoReader reader = new ProtoReader(message);
-        for (int f = reader.nextField(); f != -1; f = reader.nextField()) {
-            if (f == field) {
-                value = reader.readInt32();
-            } else {
-                reader.skip();
-            }
-        }
-        return value;
     }
 
     /** A request's verbosity, clamped to 0-4 (Multipass's client sends up to 4; more is trace). */

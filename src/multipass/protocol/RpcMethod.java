@@ -74,6 +74,11 @@ public final class RpcMethod {
         return requests.decode(command, message);
     }
 
+    /** False for a method whose reply has no {@code log_line} (Multipass's unary {@code ping}): its lines are not sent. */
+    public boolean carriesLogLines() {
+        return logLineField > 0;
+    }
+
     /** Daemon: a reply message that carries only one log line (a line ends in a newline, as Multipass's do). */
     public byte[] logLine(String text) {
         return new ProtoWriter().writeString(logLineField, text.endsWith("\n") ? text : text + "\n").toByteArray();

@@ -26,30 +26,30 @@ public final class RpcMethods {
     private static final Map<String, RpcMethod> BY_COMMAND = new HashMap<>();
 
     static {
-        multipass("authenticate", CommandNames.AUTHENTICATE, 1, RequestCodecs.AUTHENTICATE, ReplyCodecs.EMPTY);
-        multipass("version", CommandNames.VERSION, 2, RequestCodecs.verbosityOnly(1), ReplyCodecs.VERSION);
-        multipass("ping", CommandNames.PING, 0, RequestCodecs.NOTHING, ReplyCodecs.EMPTY);
+        multipass("authenticate", CommandNames.AUTHENTICATE, 1, RequestCodecs.AUTHENTICATE, ReplyCodecs.AUTHENTICATE);
+        multipass("version", CommandNames.VERSION, 2, RequestCodecs.VERSION, ReplyCodecs.VERSION);
+        multipass("ping", CommandNames.PING, 0, RequestCodecs.PING, ReplyCodecs.PING);
         multipass("get", CommandNames.GET, 2, RequestCodecs.GET, ReplyCodecs.GET);
-        multipass("set", CommandNames.SET, 1, RequestCodecs.SET, ReplyCodecs.EMPTY);
-        multipass("keys", CommandNames.KEYS, 1, RequestCodecs.verbosityOnly(1), ReplyCodecs.KEYS);
+        multipass("set", CommandNames.SET, 1, RequestCodecs.SET, ReplyCodecs.SET);
+        multipass("keys", CommandNames.KEYS, 1, RequestCodecs.KEYS, ReplyCodecs.KEYS);
         multipass("launch", CommandNames.LAUNCH, 6, RequestCodecs.LAUNCH, ReplyCodecs.LAUNCH);
         multipass("list", CommandNames.LIST, 3, RequestCodecs.LIST, ReplyCodecs.LIST);
         multipass("info", CommandNames.INFO, 3, RequestCodecs.INFO, ReplyCodecs.INFO);
-        multipass("start", CommandNames.START, 1, RequestCodecs.instanceNames(2), ReplyCodecs.EMPTY);
-        multipass("stop", CommandNames.STOP, 1, RequestCodecs.instanceNames(4), ReplyCodecs.EMPTY);
-        multipass("suspend", CommandNames.SUSPEND, 1, RequestCodecs.instanceNames(2), ReplyCodecs.EMPTY);
-        multipass("restart", CommandNames.RESTART, 1, RequestCodecs.instanceNames(2), ReplyCodecs.EMPTY);
-        multipass("recover", CommandNames.RECOVER, 1, RequestCodecs.instanceNames(2), ReplyCodecs.EMPTY);
-        multipass("delet", CommandNames.DELETE, 1, RequestCodecs.DELETE, ReplyCodecs.EMPTY);
-        multipass("purge", CommandNames.PURGE, 1, RequestCodecs.verbosityOnly(1), ReplyCodecs.PURGE);
+        multipass("start", CommandNames.START, 1, RequestCodecs.START, ReplyCodecs.START);
+        multipass("stop", CommandNames.STOP, 1, RequestCodecs.STOP, ReplyCodecs.STOP);
+        multipass("suspend", CommandNames.SUSPEND, 1, RequestCodecs.SUSPEND, ReplyCodecs.SUSPEND);
+        multipass("restart", CommandNames.RESTART, 1, RequestCodecs.RESTART, ReplyCodecs.RESTART);
+        multipass("recover", CommandNames.RECOVER, 1, RequestCodecs.RECOVER, ReplyCodecs.RECOVER);
+        multipass("delet", CommandNames.DELETE, 1, RequestCodecs.DELETE, ReplyCodecs.DELETE);
+        multipass("purge", CommandNames.PURGE, 1, RequestCodecs.PURGE, ReplyCodecs.PURGE);
         // Multipass's calls for what no backend here does: their log_line fields, the request never read.
         int[] logLines = {6, 2, 2, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1};
         for (int i = 0; i < CommandNames.NOT_OFFERED.size(); i++) {
             String name = CommandNames.NOT_OFFERED.get(i);
-            multipass(name, name, logLines[i], RequestCodecs.NOTHING, ReplyCodecs.EMPTY);
+            multipass(name, name, logLines[i], RequestCodecs.NOTHING, ReplyCodecs.NONE);
         }
-        ours("status", CommandNames.TRUST_STATUS, 1, RequestCodecs.verbosityOnly(1), ReplyCodecs.TRUST_STATUS);
-        ours("list", CommandNames.TRUST_LIST, 1, RequestCodecs.verbosityOnly(1), ReplyCodecs.TRUST_LIST);
+        ours("status", CommandNames.TRUST_STATUS, 1, RequestCodecs.TRUST_STATUS, ReplyCodecs.TRUST_STATUS);
+        ours("list", CommandNames.TRUST_LIST, 1, RequestCodecs.TRUST_LIST, ReplyCodecs.TRUST_LIST);
         ours("remove", CommandNames.TRUST_REMOVE, 1, RequestCodecs.TRUST_REMOVE, ReplyCodecs.TRUST_REMOVE);
     }
 
