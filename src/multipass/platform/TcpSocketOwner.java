@@ -50,11 +50,11 @@ public final class TcpSocketOwner {
     static final int ESTABLISHED = 0x01;
     /** The bytes read at a time: a read of a {@code /proc/net} table returns as much as asked for, up to the end. */
     static final int BUFFER_BYTES = 64 * 1024;
-    /** Each calling thread's read buffer (the daemon has one accept thread), kept so that a lookup allocates nothing per line or block. */
     /** Marks a pair not looked for while the others are (below -1, so that {@link #find} does not look for it). */
     private static final long NOT_LOOKED_UP = -2;
     /** The ends of a pair not looked for: matches no line. */
     private static final Printed NOWHERE = new Printed(null, new byte[0]);
+    /** Each calling thread's read buffer (the daemon has one accept thread), kept so that a lookup allocates nothing per line or block. */
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER_BYTES]);
 
     private final List<Path> tables;
