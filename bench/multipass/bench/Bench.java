@@ -2,6 +2,11 @@
 package multipass.bench;
 
 import multipass.auth.PassphraseHash;
+import multipass.protocol.CommandNames;
+import multipass.protocol.Reply;
+import multipass.protocol.Request;
+import multipass.protocol.Status;
+import multipass.settings.SettingKeys;
 import multipass.tls.ClientIdentity;
 import multipass.tls.Identity;
 import multipass.tls.IdentityException;
@@ -135,9 +140,32 @@ public final class Bench {
         try (DaemonProcess daemon = startDaemon(workspace, MemorySection.RECOMMENDED, "unix:" + workspace.socket(), "daemon-http2-floods")) {
             Connection.Target target = unixTarget(workspace, daemon);
             new Load(target, trusted, daemon).handshakes(4, 0, 2);
-            Http2AttackSection section = new Http2AttackSection(daemon, target, trusted, options.quick());
+            Identity attacker = trustedAttacker(target, trusted);
+            Http2AttackSection section = new Http2AttackSection(daemon, target, trusted, attacker, options.quick());
             section.run();
             section.report(table, MemorySection.RECOMMENDED);
+        }
+    }
+
+    /**
+     * A second trusted identity, the trusted attacker's: another of the machine's trusted users
+     * (the daemon shares its call threads by user and certificate, so an attacker that shared
+     * the victim's very certificate would only be attacking itself). Trusted by passphrase.
+     */
+    private static Identity trustedAttacker(Connection.Target target, Identity trusted) throws IOException {
+        Identity attacker = new BenchCertificates().identity("http2-attacker", 7);
+        String passphrase = "http2-floods-" + System.nanoTime();
+        try (Connection owner = target.open(trusted); Connection newcomer = target.open(attacker)) {
+            expectOk(owner.call(Request.of(CommandNames.SET, 0, SettingKeys.PASSPHRASE.key(), passphrase)), "set local.passphrase");
+            expectOk(newcomer.call(Request.of(CommandNames.AUTHENTICATE, 0, passphrase)), "authenticate");
+            expectOk(owner.call(Request.of(CommandNames.SET, 0, SettingKeys.PASSPHRASE.key(), "")), "clear local.passphrase");
+        }
+        return attacker;
+    }
+
+    private static void expectOk(Reply reply, String what) throws IOException {
+        if (reply.status() != Status.OK) {
+            throw new IOException(what + " failed: " + reply.status() + " " + reply.message());
         }
     }
 

@@ -43,6 +43,8 @@ final class Http2AttackSection {
     private final DaemonProcess daemon;
     private final Connection.Target target;
     private final Identity trusted;
+    /** The trusted attacker's identity: trusted too, but not the victim's certificate. */
+    private final Identity attacker;
     private final double quietSeconds;
     private final double floodSeconds;
     private final double settleSeconds;
@@ -51,10 +53,11 @@ final class Http2AttackSection {
     private long firstQuietRssKb = -1;
     private long maxRssKb;
 
-    Http2AttackSection(DaemonProcess daemon, Connection.Target target, Identity trusted, boolean quick) {
+    Http2AttackSection(DaemonProcess daemon, Connection.Target target, Identity trusted, Identity attacker, boolean quick) {
         this.daemon = daemon;
         this.target = target;
         this.trusted = trusted;
+        this.attacker = attacker;
         this.quietSeconds = quick ? 1 : 1.5;
         this.floodSeconds = quick ? 1 : 1.5;
         this.settleSeconds = 0.5;
@@ -85,7 +88,7 @@ final class Http2AttackSection {
      * whatever else the shared machine does weighs on the quiet and the flood windows alike.
      */
     private Row round(Http2Flood flood, Peer peer, TrustedCalls fresh, TrustedCalls persistent) throws IOException, InterruptedException {
-        TlsContexts contexts = contexts(peer == Peer.TRUSTED ? () -> trusted : () -> null);
+        TlsContexts contexts = contexts(peer == Peer.TRUSTED ? () -> attacker : () -> null);
         List<long[]> quietWindows = new ArrayList<>();
         List<long[]> floodWindows = new ArrayList<>();
         double quietCpu = 0;
