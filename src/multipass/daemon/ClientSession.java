@@ -42,6 +42,8 @@ final class ClientSession implements Runnable {
      * waits this long, holding a call thread (of its own user's share, {@link FairCalls}).
      */
     static final Duration STALLED_WINDOW = Duration.ofSeconds(30);
+    /** How long an idle connection's GOAWAY and close_notify may take before its socket is closed. */
+    private static final long CLOSE_GRACE_MILLIS = 1000;
 
     private final SocketChannel channel;
     private final Peer.Credentials credentials;
@@ -49,6 +51,7 @@ final class ClientSession implements Runnable {
     private final RequestRouter router;
     private final ReplyFailures replyFailures;
     private final ScheduledExecutorService watchdog;
+    private final ScheduledExecutorService callDeadlines;
     private final FairCalls calls;
     private final LiveConnections live;
     private final long handshakeMillis;
@@ -59,12 +62,15 @@ final class ClientSession implements Runnable {
     /**
      * @param credentials     the peer's kernel credentials, null where the kernel names no one (see {@link multipass.serve.Endpoint#credentials})
      * @param calls           where the calls of every connection run, shared fairly among users
+     * @param callDeadlines   the gRPC calls' deadlines ({@code grpc-timeout}): not the watchdog, as
+     *                        ending a call writes, and a write may block until the watchdog closes the socket
      * @param live            the daemon's open HTTP/2 connections, which it sends GOAWAY when it stops
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */
     ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router, ReplyFailures replyFailures,
-                  ScheduledExecutorService watchdog, FairCalls calls, LiveConnections live, ConnectionLimits limits,
+                  ScheduledExecutorService watchdog, ScheduledExecutorService callDeadlines, FairCalls calls, LiveConnections live,
+                  ConnectionLimits limits,
                   Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.credentials = credentials;
@@ -72,6 +78,7 @@ final class ClientSession implements Runnable {
         this.router = router;
         this.replyFailures = replyFailures;
         this.watchdog = watchdog;
+        this.callDeadlines = callDeadlines;
         this.calls = calls;
         this.live = live;
         this.handshakeMillis = limits.handshakeTimeout().toMillis();
@@ -119,7 +126,7 @@ final class ClientSession implements Runnable {
         boolean trusted = router.isTrusted(peer);
         GrpcLimits limits = trusted ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
         Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS,
-                new GrpcServer(rpc, calls.forParty(peer.uid(), trusted ? peer.certificate() : null), watchdog, limits));
+                new GrpcServer(rpc, calls.forParty(peer.uid(), trusted ? peer.certificate() : null), callDeadlines, limits));
         http2.setWriteTimeout(STALLED_WINDOW);
         if (!live.add(http2)) {
             return; // the daemon is stopping
@@ -147,12 +154,24 @@ final class ClientSession implements Runnable {
             return watchdog.scheduleAtFixedRate(() -> {
                 if (rpc.idleFor(TimeUnit.MILLISECONDS.toNanos(idleMillis))) {
                     LOG.log(System.Logger.Level.DEBUG, "closing a connection that carried no call within {0} ms", idleMillis);
-                    http2.close();
+                    closeOffTheWatchdog(http2);
                 }
             }, period, period, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             return null;
         }
+    }
+
+    /**
+     * Closes {@code http2} (GOAWAY, close_notify) on a thread of its own, with the socket closed
+     * a second later whatever happens: a close writes, and a write to a client that stopped
+     * reading may block, which must never hold the watchdog, the one thread of every deadline.
+     */
+    private void closeOffTheWatchdog(Http2Connection http2) {
+        Thread closer = new Thread(http2::close, "idle-close");
+        closer.setDaemon(true);
+        closer.start();
+        deadline(CLOSE_GRACE_MILLIS, "did not take the close of its idle connection");
     }
 
     /** Schedules closing the connection after {@code millis} unless cancelled; null when the daemon is stopping. */

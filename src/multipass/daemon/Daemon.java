@@ -93,6 +93,8 @@ public final class Daemon implements AutoCloseable {
     private final ConnectionLimits limits;
     private final FileLockHandle dataDirLock;
     private final ScheduledExecutorService watchdog;
+    /** The gRPC calls' deadlines, apart from the watchdog (ending a call writes, and a write can block). */
+    private final ScheduledExecutorService callDeadlines;
     private final ConnectionQuotas quotas;
     /** The stores that write their whole state on a clean stop (trust store, inventory). */
     private final List<Closeable> stores;
@@ -111,6 +113,7 @@ public final class Daemon implements AutoCloseable {
         this.limits = limits;
         this.dataDirLock = dataDirLock;
         this.watchdog = newWatchdog();
+        this.callDeadlines = newScheduler("call-deadlines");
         this.quotas = new ConnectionQuotas(limits, clock);
         this.replyFailures = new ReplyFailures(clock);
         this.callPool = newCallPool();
@@ -134,8 +137,12 @@ public final class Daemon implements AutoCloseable {
      * instead of waiting out its delay there, so the queue does not grow with the request rate.
      */
     static ScheduledExecutorService newWatchdog() {
+        return newScheduler("handshake-watchdog");
+    }
+
+    private static ScheduledExecutorService newScheduler(String name) {
         ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "handshake-watchdog");
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         });
@@ -305,7 +312,7 @@ public final class Daemon implements AutoCloseable {
             close(channel);
             return;
         }
-        ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, calls, live, limits,
+        ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, callDeadlines, calls, live, limits,
                 ticket::handshakeOver, ticket::closed);
         Thread thread = new Thread(session, "client");
         thread.setDaemon(true);
@@ -337,6 +344,7 @@ public final class Daemon implements AutoCloseable {
             }
             callPool.shutdownNow();
             watchdog.shutdownNow();
+            callDeadlines.shutdownNow();
             for (Closeable store : stores) {
                 store.close();
             }

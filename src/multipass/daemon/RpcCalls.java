@@ -63,7 +63,6 @@ final class RpcCalls implements CallHandler {
         if (method == null) {
             return null; // the gRPC layer answers UNIMPLEMENTED
         }
-        active.incrementAndGet();
         return new OneCall(method, call);
     }
 
@@ -72,6 +71,7 @@ final class RpcCalls implements CallHandler {
         private final RpcMethod method;
         private final ServerCall call;
         private boolean answered;
+        private boolean counted;
         private boolean ended;
 
         OneCall(RpcMethod method, ServerCall call) {
@@ -85,6 +85,7 @@ final class RpcCalls implements CallHandler {
                 return;
             }
             answered = true;
+            begin();
             try {
                 answer(method, message, call);
             } finally {
@@ -106,8 +107,16 @@ final class RpcCalls implements CallHandler {
             end();
         }
 
+        /** The call is in progress from its request message on (one that never sends it keeps no connection open). */
+        private void begin() {
+            if (!counted) {
+                counted = true;
+                active.incrementAndGet();
+            }
+        }
+
         private void end() {
-            if (!ended) {
+            if (counted && !ended) {
                 ended = true;
                 lastActive = System.nanoTime();
                 active.decrementAndGet();
