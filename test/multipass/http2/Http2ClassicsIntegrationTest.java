@@ -61,7 +61,13 @@ class Http2ClassicsIntegrationTest {
     /** One connection's answer to {@code frames}: the GOAWAY's code and debug text. */
     private String goAwayAfter(Identity who, ErrorCode expected, String because, Frames frames) throws Exception {
         try (Attacker a = Attacker.on(daemon, who)) {
-            frames.write(a);
+            try {
+                frames.write(a);
+            } catch (IOException e) {
+                // The daemon may send its GOAWAY and close while the rest of a long frame is still
+                // being written (a broken pipe here); the GOAWAY below says whether it answered right.
+                System.out.println("  the write was cut by the daemon's close: " + e);
+            }
             assertEquals(expected, a.awaitGoAway(10), "GOAWAY: " + a.goAwayDebug);
             assertTrue(a.goAwayDebug.contains(because), "GOAWAY says '" + because + "': " + a.goAwayDebug);
             a.awaitEnd(10);
