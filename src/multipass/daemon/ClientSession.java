@@ -7,12 +7,14 @@ import multipass.http2.Http2Connection;
 import multipass.http2.Http2Settings;
 import multipass.serve.Peer;
 import multipass.serve.RequestRouter;
+import multipass.serve.UnknownPeerException;
 import multipass.tls.TlsContexts;
 import multipass.transport.TlsChannel;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -47,6 +49,7 @@ final class ClientSession implements Runnable {
 
     private final SocketChannel channel;
     private final Peer.Credentials credentials;
+    private final LaterPeerLookup later;
     private final TlsContexts tls;
     private final RequestRouter router;
     private final ReplyFailures replyFailures;
@@ -61,6 +64,8 @@ final class ClientSession implements Runnable {
 
     /**
      * @param credentials     the peer's kernel credentials, null where the kernel names no one (see {@link multipass.serve.Endpoint#credentials})
+     * @param later           where the peer's credentials are found when first needed, instead of {@code credentials}; null
+     *                        when they are known
      * @param calls           where the calls of every connection run, shared fairly among users
      * @param callDeadlines   the gRPC calls' deadlines ({@code grpc-timeout}): not the watchdog, as
      *                        ending a call writes, and a write may block until the watchdog closes the socket
@@ -68,12 +73,13 @@ final class ClientSession implements Runnable {
      * @param onHandshakeOver run once when the handshake ends, successfully or not
      * @param onClose         run once when the connection is closed
      */
-    ClientSession(SocketChannel channel, Peer.Credentials credentials, TlsContexts tls, RequestRouter router, ReplyFailures replyFailures,
+    ClientSession(SocketChannel channel, Peer.Credentials credentials, LaterPeerLookup later, TlsContexts tls, RequestRouter router, ReplyFailures replyFailures,
                   ScheduledExecutorService watchdog, ScheduledExecutorService callDeadlines, FairCalls calls, LiveConnections live,
                   ConnectionLimits limits,
                   Runnable onHandshakeOver, Runnable onClose) {
         this.channel = channel;
         this.credentials = credentials;
+        this.later = later;
         this.tls = tls;
         this.router = router;
         this.replyFailures = replyFailures;
@@ -105,10 +111,11 @@ final class ClientSession implements Runnable {
             }
             if (!TlsContexts.speaksH2(connection.engine())) {
                 LOG.log(System.Logger.Level.INFO, "refusing a client of {0} that did not negotiate HTTP/2 (ALPN {1}): it is not a gRPC client",
-                        credentials == null ? "unknown" : credentials.user(), TlsContexts.ALPN_H2);
+                        later != null ? "a loopback TCP peer" : credentials == null ? "unknown" : credentials.user(), TlsContexts.ALPN_H2);
                 return;
             }
-            serve(connection, new Peer(TlsContexts.peerCertificate(connection.session()), credentials));
+            byte[] certificate = TlsContexts.peerCertificate(connection.session());
+            serve(connection, later == null ? new Peer(certificate, credentials) : Peer.later(certificate, Peer.Source.LOOPBACK_TCP, later));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection ended: {0}", e.toString());
         } finally {
@@ -124,10 +131,16 @@ final class ClientSession implements Runnable {
         RpcCalls rpc = new RpcCalls(router, peer, replyFailures);
         DeadlineWrites writes = new DeadlineWrites(connection, watchdog, idleMillis, channel);
         boolean trusted = router.isTrusted(peer);
+        Executor lane = trusted ? calls.forCertificate(peer.certificate()) : strangersLane(peer);
+        if (lane == null) {
+            return;
+        }
         GrpcLimits limits = trusted ? GrpcLimits.DEFAULTS : STRANGER_LIMITS;
-        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS,
-                new GrpcServer(rpc, calls.forParty(peer.uid(), trusted ? peer.certificate() : null), callDeadlines, limits));
+        Http2Connection http2 = Http2Connection.server(writes, Http2Settings.DEFAULTS, new GrpcServer(rpc, lane, callDeadlines, limits));
         http2.setWriteTimeout(STALLED_WINDOW);
+        if (later != null) {
+            later.attach(http2);
+        }
         if (!live.add(http2)) {
             return; // the daemon is stopping
         }
@@ -140,6 +153,25 @@ final class ClientSession implements Runnable {
             }
             live.remove(http2);
             http2.close();
+        }
+    }
+
+    /**
+     * The lane of the calls of a connection that was not trusted when it started: its user's
+     * strangers' lane. Its user is read now where it was put off (a stranger is about to
+     * authenticate or be refused, which needs it anyway); null, and the connection is refused,
+     * when the kernel no longer shows its client end open.
+     */
+    private Executor strangersLane(Peer peer) {
+        if (later == null) {
+            return calls.forUser(peer.uid());
+        }
+        try {
+            Peer.Credentials read = later.read();
+            return calls.forUser(read == null ? -1 : read.uid());
+        } catch (UnknownPeerException e) {
+            LOG.log(System.Logger.Level.INFO, "refusing a connection from loopback that was not trusted: {0}", e.getMessage());
+            return null;
         }
     }
 

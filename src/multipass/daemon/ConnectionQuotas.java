@@ -4,9 +4,14 @@ package multipass.daemon;
 import multipass.serve.Peer;
 import multipass.util.LogThrottle;
 
+import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -18,6 +23,12 @@ import java.util.concurrent.Semaphore;
  * {@code max_connections_per_user} of the connections, so that no single user can keep the
  * others out; root is not counted, since it can stop the daemon anyway. Refusals are logged
  * through a {@link LogThrottle}: a flood of them makes one line a minute per user and reason.
+ *
+ * <p>Where the user costs a read to learn (loopback TCP), a connection may be counted in before
+ * its user is known ({@link #admitUnresolved}) as long as no user could reach a per-user cap
+ * ({@link #usersMatter}): there are fewer connections in all than the cap. Before that can
+ * change, the accept loop learns the users of those still open ({@link #unresolved},
+ * {@link #resolve}), so the per-user counts are exact whenever they can refuse anyone.
  * Thread-safe.
  */
 final class ConnectionQuotas {
@@ -27,6 +38,10 @@ final class ConnectionQuotas {
     private final LogThrottle refusalLog;
     private final Semaphore handshakeSlots;
     private int open;
+    /** Connections counted in and still in their handshake. */
+    private int handshaking;
+    /** Tickets counted in before their user was known, still open. */
+    private final Set<Ticket> unresolved = new LinkedHashSet<>();
     /**
      * Per user name (as the kernel's credentials give it, so that users the daemon cannot look
      * up, from a directory service say, count too): connections in their handshake, and open
@@ -79,6 +94,12 @@ final class ConnectionQuotas {
                 return count(credentials);
             }
         }
+        refuse(credentials, refusal);
+        return null;
+    }
+
+    /** Gives back the handshake slot of a connection refused for {@code refusal}, and logs why (throttled). */
+    private void refuse(Peer.Credentials credentials, Refusal refusal) {
         handshakeSlots.release();
         String from = credentials == null ? "" : " from " + credentials.user() + " (uid " + Long.toString(credentials.uid()) + ")";
         int skipped = refusalLog.occurrence(from + " " + refusal.limit());
@@ -86,7 +107,6 @@ final class ConnectionQuotas {
             LOG.log(System.Logger.Level.WARNING, "refusing a connection{0}: {1} ({2}){3}", from, refusal.why(), refusal.limit(),
                     skipped == 0 ? "" : "; " + skipped + " more refused for this reason since the last such line");
         }
-        return null;
     }
 
     /** Why a connection is refused, and the {@code [Limits]} key that caps it. */
@@ -96,13 +116,61 @@ final class ConnectionQuotas {
     /** Counts in an admitted connection; call holding this object's lock. */
     private Ticket count(Peer.Credentials credentials) {
         open++;
-        String user = counted(credentials) ? credentials.user() : null;
-        if (user != null) {
-            int[] counts = perUser.computeIfAbsent(user, u -> new int[2]);
-            counts[0]++;
+        handshaking++;
+        Ticket ticket = new Ticket(null);
+        countUser(ticket, credentials);
+        return ticket;
+    }
+
+    /** Counts {@code ticket} in its user's share, by {@code credentials}; call holding this object's lock. */
+    private void countUser(Ticket ticket, Peer.Credentials credentials) {
+        ticket.user = counted(credentials) ? credentials.user() : null;
+        if (ticket.user != null) {
+            int[] counts = perUser.computeIfAbsent(ticket.user, u -> new int[2]);
+            counts[0] += ticket.handshaking ? 1 : 0;
             counts[1]++;
         }
-        return new Ticket(user);
+    }
+
+    /**
+     * True when, with {@code more} connections counted in, some user could reach a per-user
+     * cap: only then must their users be known before they are admitted.
+     */
+    synchronized boolean usersMatter(int more) {
+        return handshaking + more > limits.maxPendingHandshakesPerUser() || open + more > limits.maxConnectionsPerUser();
+    }
+
+    /**
+     * Counts in {@code channel}, whose user is not known yet, holding the handshake slot awaited
+     * for it; or, at {@code max_connections}, logs it, gives the slot back and returns null.
+     * Only while {@link #usersMatter} is false for it.
+     */
+    Ticket admitUnresolved(SocketChannel channel) {
+        Refusal refusal;
+        synchronized (this) {
+            refusal = refusal(null);
+            if (refusal == null) {
+                open++;
+                handshaking++;
+                Ticket ticket = new Ticket(channel);
+                unresolved.add(ticket);
+                return ticket;
+            }
+        }
+        refuse(null, refusal);
+        return null;
+    }
+
+    /** The open connections counted in before their users were known, with their channels. */
+    synchronized List<Ticket> unresolved() {
+        return new ArrayList<>(unresolved);
+    }
+
+    /** {@code ticket}'s user is now known (null: the kernel names none): counted in that user's share from now on. */
+    synchronized void resolve(Ticket ticket, Peer.Credentials credentials) {
+        if (unresolved.remove(ticket)) {
+            countUser(ticket, credentials);
+        }
     }
 
     /** Why a connection from {@code credentials} must be refused now, or null; call holding this object's lock. */
@@ -138,48 +206,66 @@ final class ConnectionQuotas {
         return handshakeSlots.availablePermits();
     }
 
-    private synchronized void handshakeOver(String user) {
-        handshakeSlots.release();
-        if (user != null) {
-            perUser.get(user)[0]--;
+    private void handshakeOver(Ticket ticket) {
+        synchronized (this) {
+            if (!ticket.handshaking) {
+                return;
+            }
+            ticket.handshaking = false;
+            handshaking--;
+            if (ticket.user != null) {
+                perUser.get(ticket.user)[0]--;
+            }
         }
+        handshakeSlots.release();
     }
 
-    private synchronized void closed(String user) {
-        open--;
-        if (user != null) {
-            int[] counts = perUser.get(user);
-            if (--counts[1] == 0) {
-                perUser.remove(user);
+    private void closed(Ticket ticket) {
+        handshakeOver(ticket);
+        synchronized (this) {
+            if (!ticket.open) {
+                return;
+            }
+            ticket.open = false;
+            open--;
+            unresolved.remove(ticket);
+            if (ticket.user != null) {
+                int[] counts = perUser.get(ticket.user);
+                if (--counts[1] == 0) {
+                    perUser.remove(ticket.user);
+                }
             }
         }
     }
 
-    /** One admitted connection's share of the counts; each step counts once however often it is called. */
+    /**
+     * One admitted connection's share of the counts; each step counts once however often it is
+     * called. Its state is guarded by the quotas' lock.
+     */
     final class Ticket {
-        private final String user;
+        /** The connection, while its user is not known yet; else null. */
+        private final SocketChannel channel;
+        private String user;
         private boolean handshaking = true;
         private boolean open = true;
 
-        private Ticket(String user) {
-            this.user = user;
+        private Ticket(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** The connection counted in before its user was known ({@link #unresolved}), else null. */
+        SocketChannel channel() {
+            return channel;
         }
 
         /** The handshake ended, successfully or not: its slot is free. */
-        synchronized void handshakeOver() {
-            if (handshaking) {
-                handshaking = false;
-                ConnectionQuotas.this.handshakeOver(user);
-            }
+        void handshakeOver() {
+            ConnectionQuotas.this.handshakeOver(this);
         }
 
         /** The connection is closed (its handshake too, if it was still going on). */
-        synchronized void closed() {
-            handshakeOver();
-            if (open) {
-                open = false;
-                ConnectionQuotas.this.closed(user);
-            }
+        void closed() {
+            ConnectionQuotas.this.closed(this);
         }
     }
 }

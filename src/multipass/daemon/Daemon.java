@@ -252,6 +252,12 @@ public final class Daemon implements AutoCloseable {
             batch.clear();
             batch.add(channel);
             acceptReady(batch);
+            if (endpoint.defersCredentials() && !quotas.usersMatter(batch.size())) {
+                for (SocketChannel later : batch) {
+                    startLater(later);
+                }
+                continue;
+            }
             List<Peer.Credentials> credentials = credentials(batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (credentials.get(i) != UNREADABLE) {
@@ -284,11 +290,29 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * The peers of {@code batch}, read together; if that fails, each on its own, and one that
-     * cannot be read is closed (its slot given back) and marked {@link #UNREADABLE}.
+     * cannot be read is closed (its slot given back) and marked {@link #UNREADABLE}. Where peers
+     * were counted in before their users were known, those still open are read in the same read
+     * and counted in their users' shares from now on ({@link ConnectionQuotas#resolve}): the
+     * per-user caps are about to matter. One whose client end the kernel no longer shows open is
+     * closed: it half-closed or reset, and cannot send again, but could hold its place uncounted.
      */
     private List<Peer.Credentials> credentials(List<SocketChannel> batch) {
+        List<ConnectionQuotas.Ticket> earlier = new ArrayList<>();
+        List<SocketChannel> all = new ArrayList<>(batch);
+        if (endpoint.defersCredentials()) {
+            for (ConnectionQuotas.Ticket ticket : quotas.unresolved()) {
+                if (ticket.channel().isOpen()) { // a closed one leaves the list on its own
+                    earlier.add(ticket);
+                    all.add(ticket.channel());
+                }
+            }
+        }
         try {
-            return endpoint.credentials(batch);
+            List<Peer.Credentials> found = endpoint.credentials(all);
+            for (int i = 0; i < earlier.size(); i++) {
+                resolve(earlier.get(i), found.get(batch.size() + i));
+            }
+            return found.subList(0, batch.size());
         } catch (IOException e) {
             List<Peer.Credentials> each = new ArrayList<>(batch.size());
             for (SocketChannel channel : batch) {
@@ -305,6 +329,15 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** Counts an earlier connection in its user's share, or closes it if its client end is gone (see {@link #credentials}). */
+    private void resolve(ConnectionQuotas.Ticket ticket, Peer.Credentials credentials) {
+        quotas.resolve(ticket, credentials);
+        if (credentials == null && endpoint.mustName(ticket.channel())) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a loopback connection whose client end is no longer open");
+            close(ticket.channel());
+        }
+    }
+
     /** Counts the connection in (or closes it, over a cap) and starts its session. */
     private void start(SocketChannel channel, Peer.Credentials credentials) {
         ConnectionQuotas.Ticket ticket = quotas.admit(credentials);
@@ -312,8 +345,25 @@ public final class Daemon implements AutoCloseable {
             close(channel);
             return;
         }
-        ClientSession session = new ClientSession(channel, credentials, tls, router, replyFailures, watchdog, callDeadlines, calls, live, limits,
-                ticket::handshakeOver, ticket::closed);
+        run(new ClientSession(channel, credentials, null, tls, router, replyFailures, watchdog, callDeadlines, calls, live, limits,
+                ticket::handshakeOver, ticket::closed));
+    }
+
+    /**
+     * Counts the connection in before its user is known (or closes it, over a cap) and starts
+     * its session, which reads the user when it is first needed ({@link LaterPeerLookup}).
+     */
+    private void startLater(SocketChannel channel) {
+        ConnectionQuotas.Ticket ticket = quotas.admitUnresolved(channel);
+        if (ticket == null) {
+            close(channel);
+            return;
+        }
+        run(new ClientSession(channel, null, new LaterPeerLookup(endpoint, channel), tls, router, replyFailures, watchdog, callDeadlines,
+                calls, live, limits, ticket::handshakeOver, ticket::closed));
+    }
+
+    private static void run(ClientSession session) {
         Thread thread = new Thread(session, "client");
         thread.setDaemon(true);
         thread.start();

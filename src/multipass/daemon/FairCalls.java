@@ -16,11 +16,12 @@ import java.util.concurrent.RejectedExecutionException;
  * does not read its socket, until the write deadline. Without a share, one user's few dozen
  * such calls would take every thread and stop the daemon serving anyone else; with it, they
  * only hold back that user's own calls. Peers whose user is unknown (TCP where the kernel
- * names no one) share one lane. Within a user, each trusted certificate has a lane of its own
- * and every connection that was not trusted when it started shares the user's lane of
- * strangers ({@link #forParty}): a peer without a certificate, or a second certificate of the
- * same user, holding calls open cannot starve that user's trusted client either (issue 20,
- * CallStarvationIntegrationTest). Thread-safe.
+ * names no one) share one lane. Each trusted certificate has a lane of its own, whoever holds
+ * it ({@link #forCertificate}: its user need not be looked up), and every connection of a user
+ * that was not trusted when it started shares that user's lane of strangers ({@link #forUser}):
+ * a peer without a certificate, or a second certificate of the same user, holding calls open
+ * cannot starve that user's trusted client either (issue 20, CallStarvationIntegrationTest).
+ * Thread-safe.
  */
 final class FairCalls {
     private static final System.Logger LOG = System.getLogger(FairCalls.class.getName());
@@ -51,6 +52,14 @@ final class FairCalls {
     /** Where the calls of user {@code uid} (negative: unknown) run. */
     Executor forUser(long uid) {
         return forParty(uid, null);
+    }
+
+    /**
+     * Where the calls that came with {@code trustedCertificate}, trusted when the connection
+     * started, run: its lane, whoever holds it (so that its user need not be looked up).
+     */
+    Executor forCertificate(byte[] trustedCertificate) {
+        return forParty(UNKNOWN, trustedCertificate);
     }
 
     /**

@@ -24,11 +24,12 @@ final class ReplyFailures {
 
     /** Records that the reply to {@code command} for {@code peer} failed because of {@code cause}; true when logged. */
     boolean failed(String command, Peer peer, String cause) {
-        int skipped = throttle.occurrence(peer.userName() + "\u0000" + command);
+        String who = peer.knownName();
+        int skipped = throttle.occurrence(who + "\u0000" + command);
         if (skipped == LogThrottle.NOT_NOW) {
             return false;
         }
-        LOG.log(System.Logger.Level.ERROR, "cannot send the reply to {0} for {1} (uid {2}): {3}{4}", command, peer.userName(), peer.uid(), cause,
+        LOG.log(System.Logger.Level.ERROR, "cannot send the reply to {0} for {1}: {2}{3}", command, who, cause,
                 skipped == 0 ? "" : " (" + skipped + " more such failure(s) not logged)");
         return true;
     }

@@ -15,6 +15,7 @@ import multipass.protocol.Status;
 import multipass.serve.Peer;
 import multipass.serve.RequestLog;
 import multipass.serve.RequestRouter;
+import multipass.serve.UnknownPeerException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ final class RpcCalls implements CallHandler {
         try {
             request = method.decodeRequest(message);
         } catch (ProtoException e) {
-            LOG.log(System.Logger.Level.DEBUG, "malformed {0} request from {1}: {2}", method.command(), peer.userName(), e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "malformed {0} request from {1}: {2}", method.command(), peer.knownName(), e.getMessage());
             call.close(Status.INVALID_ARGUMENT, "malformed request: " + e.getMessage(), List.of());
             return;
         }
@@ -141,6 +142,9 @@ final class RpcCalls implements CallHandler {
         Reply reply;
         try {
             reply = router.handle(request, peer);
+        } catch (UnknownPeerException e) {
+            LOG.log(System.Logger.Level.INFO, "refused {0} from a loopback peer whose user cannot be told: {1}", request.command(), e.getMessage());
+            reply = Reply.error(Status.UNAVAILABLE, "the daemon cannot serve this connection: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "internal error serving {0}: {1}", request.command(), e.toString());
             reply = Reply.error(Status.INTERNAL, "internal daemon error: " + e.getMessage());

@@ -6,6 +6,7 @@ import multipass.platform.TcpSocketOwner;
 import multipass.platform.UserDatabase;
 import multipass.serve.Endpoint;
 import multipass.serve.Peer;
+import multipass.serve.UnknownPeerException;
 import multipass.tls.PublishedAuthority;
 
 import java.io.IOException;
@@ -28,10 +29,13 @@ import java.util.List;
  * is allowed because it was named, with a warning. The CA is published as
  * {@code tcp-<port>.ca.pem} in the daemon user's rendezvous directory.
  *
- * <p>On Linux, a loopback peer's local user is read from the kernel's socket tables right
- * after {@code accept} ({@link TcpSocketOwner}), while the connection is surely open, and
- * named with {@link Peer.Source#LOOPBACK_TCP}: it counts for records, the audit log, the
- * guessing limits and the connection caps, and grants nothing. Thread-safe.
+ * <p>On Linux, a loopback peer's local user is read from the kernel's socket tables
+ * ({@link TcpSocketOwner}) and named with {@link Peer.Source#LOOPBACK_TCP}: it counts for
+ * records, the audit log, the guessing limits and the connection caps, and grants nothing.
+ * A read costs in proportion to the tables' length, so it is put off ({@link #defersCredentials})
+ * until the user is needed: right after {@code accept} when the per-user caps could refuse the
+ * connection, else after the handshake ({@link #credentialsLater}) when a call needs it, which
+ * a trusted client's {@code list} never does. Thread-safe.
  */
 final class TcpEndpoint implements Endpoint {
     private static final System.Logger LOG = System.getLogger(TcpEndpoint.class.getName());
@@ -100,6 +104,11 @@ final class TcpEndpoint implements Endpoint {
         return TcpSocketOwner.forThisSystem();
     }
 
+    /** The address and port bound (the port the kernel chose, for a port of 0). */
+    InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) server.getLocalAddress();
+    }
+
     @Override
     public SocketChannel accept() throws IOException {
         return server.accept();
@@ -165,6 +174,52 @@ final class TcpEndpoint implements Endpoint {
         }
         String name = users.user(uid).map(UserDatabase.User::name).orElse(Long.toString(uid));
         return new Peer.Credentials(name, uid, Peer.Source.LOOPBACK_TCP);
+    }
+
+    /** True on Linux with the lookup on: loopback peers' users are read after the handshake, when needed. */
+    @Override
+    public boolean defersCredentials() {
+        return owners.readsTables();
+    }
+
+    @Override
+    public boolean mustName(SocketChannel channel) {
+        try {
+            return owners.readsTables()
+                    && TcpSocketOwner.bothLoopback((InetSocketAddress) channel.getRemoteAddress(), (InetSocketAddress) channel.getLocalAddress());
+        } catch (IOException e) {
+            return false; // closed: nothing to name
+        }
+    }
+
+    /**
+     * The local user behind a loopback peer past its handshake; null for a peer from elsewhere
+     * or when the tables cannot be read (served as before this lookup existed).
+     *
+     * @throws UnknownPeerException when the tables no longer show the client's end open: it
+     *                              half-closed or reset the connection, and could otherwise hide
+     *                              from its user's limits
+     */
+    @Override
+    public Peer.Credentials credentialsLater(SocketChannel channel) throws IOException {
+        InetSocketAddress client = (InetSocketAddress) channel.getRemoteAddress();
+        InetSocketAddress daemon = (InetSocketAddress) channel.getLocalAddress();
+        if (!owners.readsTables() || !TcpSocketOwner.bothLoopback(client, daemon)) {
+            return null;
+        }
+        long uid;
+        try {
+            uid = owners.ownerUids(List.of(client), List.of(daemon))[0];
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read the kernel''s socket tables for the connection from {0}: {1}; its user is unknown",
+                    client, e.getMessage());
+            return null;
+        }
+        if (uid < 0) {
+            throw new UnknownPeerException("the kernel no longer shows this connection's client end open, so the daemon cannot tell"
+                    + " which local user it is; keep the connection open until the reply comes, and try again");
+        }
+        return credentials(client, uid);
     }
 
     @Override

@@ -256,7 +256,8 @@ final class FrameHandler {
     /** PING (section 6.7): answered with the same 8 octets. */
     private void ping(Frame.Ping ping) throws IOException {
         if (ping.ack()) {
-            return; // we send no PINGs of our own yet
+            c.pingAcknowledged(ping.data());
+            return;
         }
         limits.pings.count();
         c.outbound.sendControl(w -> w.ping(true, ping.data()));

@@ -7,9 +7,12 @@ import multipass.transport.ByteStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +36,8 @@ public final class Http2Connection implements AutoCloseable {
     static final int MAX_DEBUG_LENGTH = 200;
 
     private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
+    /** The opaque data of our PINGs: unpredictable, so that no acknowledgement can be sent before its PING is seen. */
+    private static final SecureRandom PING_DATA = new SecureRandom();
 
     /** Decides what happens to each stream a client opens (server side), on the reader thread. */
     public interface Acceptor {
@@ -61,6 +66,8 @@ public final class Http2Connection implements AutoCloseable {
     boolean goAwayReceived;
     boolean closed;
     private IOException writeFailure;
+    /** The opaque data of our PINGs not acknowledged yet. */
+    private final Set<Long> pingsInFlight = new HashSet<>();
 
     private Http2Connection(ByteStream io, Http2Settings ours, Acceptor acceptor, boolean client) {
         Setting.check(ours);
@@ -202,6 +209,55 @@ public final class Http2Connection implements AutoCloseable {
     @Override
     public void close() {
         goAwayAndClose(ErrorCode.NO_ERROR, "closing");
+    }
+
+    /**
+     * Sends a PING with 8 random octets and waits up to {@code timeout} for the peer's
+     * acknowledgement of exactly them. True when it came: the peer's end of the connection was
+     * open and reading after this call began (a peer cannot acknowledge, in advance, data it
+     * has not seen). False when the connection ended or the time ran out. Not on the reader
+     * thread, which is the one that reads the acknowledgement.
+     */
+    public boolean roundTrip(Duration timeout) throws InterruptedIOException {
+        long data = PING_DATA.nextLong();
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            pingsInFlight.add(data);
+        }
+        try {
+            outbound.sendControl(w -> w.ping(false, data));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "HTTP/2 PING not sent: {0}", e.getMessage());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            try {
+                while (pingsInFlight.contains(data) && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+                return !pingsInFlight.contains(data);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a PING's acknowledgement");
+            } finally {
+                pingsInFlight.remove(data);
+            }
+        }
+    }
+
+    /** The peer acknowledged a PING carrying {@code data}: ours if one of ours waits for it, else ignored. */
+    void pingAcknowledged(long data) {
+        synchronized (lock) {
+            if (pingsInFlight.remove(data)) {
+                lock.notifyAll();
+            }
+        }
     }
 
     // ---- stream state, for Outbound and FrameHandler ----

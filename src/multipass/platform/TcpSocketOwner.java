@@ -76,6 +76,17 @@ public final class TcpSocketOwner {
         return new TcpSocketOwner(linux ? List.of(Path.of("/proc/net/tcp6"), Path.of("/proc/net/tcp")) : List.of(), ByteOrder.nativeOrder());
     }
 
+    /** True when this looks anything up (Linux), false for {@link #none()}. */
+    public boolean readsTables() {
+        return !tables.isEmpty();
+    }
+
+    /** True when both ends are loopback addresses: only then is the client's end in this host's tables. */
+    public static boolean bothLoopback(InetSocketAddress client, InetSocketAddress daemon) {
+        return client.getAddress() != null && daemon.getAddress() != null
+                && client.getAddress().isLoopbackAddress() && daemon.getAddress().isLoopbackAddress();
+    }
+
     /**
      * The uid owning the client's end of the open connection between {@code client} (the
      * daemon's remote address) and {@code daemon} (its local address); empty when either is
@@ -105,8 +116,7 @@ public final class TcpSocketOwner {
         for (int i = 0; i < n; i++) {
             InetSocketAddress client = clients.get(i);
             InetSocketAddress daemon = daemons.get(i);
-            if (tables.isEmpty() || client.getAddress() == null || daemon.getAddress() == null
-                    || !client.getAddress().isLoopbackAddress() || !daemon.getAddress().isLoopbackAddress()) {
+            if (tables.isEmpty() || !bothLoopback(client, daemon)) {
                 uids[i] = NOT_LOOKED_UP; // never looked for: a non-loopback end is not in this host's tables
                 locals[i] = NOWHERE;
                 remotes[i] = NOWHERE;

@@ -22,9 +22,10 @@ public interface Endpoint extends AutoCloseable {
     SocketChannel accept() throws IOException;
 
     /**
-     * Kernel-reported credentials of the peer, read right after {@code accept} while the
-     * connection is surely open: {@code SO_PEERCRED} on a Unix socket, the owner of a loopback
-     * TCP client's socket; null when the kernel names no one (TCP from elsewhere, or not Linux).
+     * Kernel-reported credentials of the peer, read right after {@code accept}, before the
+     * daemon's first handshake flight (so that a finished handshake shows the connection was
+     * open during the read): {@code SO_PEERCRED} on a Unix socket, the owner of a loopback TCP
+     * client's socket; null when the kernel names no one (TCP from elsewhere, or not Linux).
      */
     Peer.Credentials credentials(SocketChannel channel) throws IOException;
 
@@ -51,6 +52,35 @@ public interface Endpoint extends AutoCloseable {
             all.add(credentials(channel));
         }
         return all;
+    }
+
+    /**
+     * True when reading a peer's credentials costs enough to put off until they are needed
+     * (loopback TCP: a read of the kernel's socket tables); the daemon then reads them after
+     * the handshake, with {@link #credentialsLater}, only for the connections that need them.
+     */
+    default boolean defersCredentials() {
+        return false;
+    }
+
+    /**
+     * {@link #credentials(SocketChannel)} of a connection past its handshake, whose client may
+     * have closed or reset its end by now: null when the kernel names no one for such a peer
+     * (as {@link #credentials(SocketChannel)} would), and an {@link UnknownPeerException} when
+     * it should and no longer does. Names the user the kernel gives for the connection's ends
+     * at the time of the call; the caller must then prove the connection was still open (a
+     * round trip on it), or its ends may have passed to another connection since.
+     */
+    default Peer.Credentials credentialsLater(SocketChannel channel) throws IOException {
+        return credentials(channel);
+    }
+
+    /**
+     * True when the kernel should name the peer of {@code channel}, so that finding nobody
+     * means its client end is gone (loopback TCP on Linux); false where it names no one anyway.
+     */
+    default boolean mustName(SocketChannel channel) {
+        return false;
     }
 
     /** True when the first admin client may be trusted without a passphrase (Unix sockets only). */

@@ -107,7 +107,7 @@ public final class InstanceCommands {
 
     private Reply changed(Peer peer, String what, List<Instance> instances) {
         for (Instance instance : instances) {
-            LOG.log(System.Logger.Level.INFO, "instance {0} {1} by {2} (uid {3})", instance.name(), what, peer.userName(), peer.uid());
+            LOG.log(System.Logger.Level.INFO, "instance {0} {1} by {2}", instance.name(), what, peer.auditName());
         }
         return records(instances);
     }

@@ -53,7 +53,7 @@ public final class PassphraseSetting implements SettingsCommands.Behaviour {
         } finally {
             PassphraseHash.wipe(passphrase);
         }
-        LOG.log(System.Logger.Level.INFO, "passphrase {0} by {1} (uid {2})", passphrase.length == 0 ? "cleared" : "changed", peer.userName(), peer.uid());
+        LOG.log(System.Logger.Level.INFO, "passphrase {0} by {1}", passphrase.length == 0 ? "cleared" : "changed", peer.auditName());
         return Reply.ok();
     }
 }

@@ -13,9 +13,14 @@ import java.util.Objects;
  * name the user in trust entries and the audit log, and key the guessing limits and the
  * per-user connection caps, but only {@code SO_PEERCRED} on a Unix socket may grant anything
  * (first-client acceptance, administrator rights, ownership of entries by uid): ask
- * {@link #authority()} for those. Immutable.
+ * {@link #authority()} for those.
+ *
+ * <p>The user may be looked up only when first asked for ({@link #later}): a loopback TCP
+ * peer's costs a read of the kernel's socket tables, and a trusted client's {@code list} never
+ * needs it. A lookup that must name someone and cannot ({@link UnknownPeerException}) fails
+ * every ask, so that such a peer is refused whatever needed its user. Thread-safe.
  */
-public record Peer(byte[] certificate, Credentials credentials) {
+public final class Peer {
     /** Where the kernel's account of the peer came from. */
     public enum Source {
         /** {@code SO_PEERCRED} on the daemon's Unix socket. */
@@ -32,22 +37,110 @@ public record Peer(byte[] certificate, Credentials credentials) {
         }
     }
 
+    /** Reads a peer's credentials when they are first needed. */
+    @FunctionalInterface
+    public interface Lookup {
+        /**
+         * The peer's credentials, null when the kernel names nobody and need not.
+         *
+         * @throws UnknownPeerException when it must name the peer and cannot
+         */
+        Credentials find();
+    }
+
+    private final byte[] certificate;
+    private final Source source;
+    private Lookup lookup; // guarded by this; null once looked up
+    private Credentials credentials; // guarded by this
+    private UnknownPeerException failure; // guarded by this
+
+    /** A peer whose credentials ({@code null}: none) are known now. */
+    public Peer(byte[] certificate, Credentials credentials) {
+        this.certificate = certificate;
+        this.source = credentials == null ? null : credentials.source();
+        this.credentials = credentials;
+    }
+
+    private Peer(byte[] certificate, Source source, Lookup lookup) {
+        this.certificate = certificate;
+        this.source = Objects.requireNonNull(source, "source");
+        this.lookup = Objects.requireNonNull(lookup, "lookup");
+    }
+
+    /** A peer whose credentials, from {@code source}, {@code lookup} finds when first asked for. */
+    public static Peer later(byte[] certificate, Source source, Lookup lookup) {
+        return new Peer(certificate, source, lookup);
+    }
+
+    /** The DER bytes of the peer's certificate, null if it presented none. */
+    public byte[] certificate() {
+        return certificate;
+    }
+
+    /**
+     * The peer's credentials, looked up now if they were put off; null when the kernel names
+     * nobody.
+     *
+     * @throws UnknownPeerException when the kernel must name the peer and could not
+     */
+    public synchronized Credentials credentials() {
+        if (lookup != null) {
+            Lookup once = lookup;
+            lookup = null;
+            try {
+                credentials = once.find();
+            } catch (UnknownPeerException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return credentials;
+    }
+
     /** The peer's OS user for logs and the trust store, {@code unknown} when the kernel names none. */
     public String userName() {
-        return credentials == null ? "unknown" : credentials.user();
+        Credentials known = credentials();
+        return known == null ? "unknown" : known.user();
     }
 
     /** The peer's uid, -1 when the kernel names none. */
     public long uid() {
-        return credentials == null ? -1 : credentials.uid();
+        Credentials known = credentials();
+        return known == null ? -1 : known.uid();
+    }
+
+    /**
+     * "user (uid N)" for an audit line of something already allowed by the certificate: looked
+     * up if need be, and never failing (a peer that cannot be named reads as unknown).
+     */
+    public String auditName() {
+        try {
+            Credentials known = credentials();
+            return known == null ? "unknown (uid -1)" : known.user() + " (uid " + known.uid() + ")";
+        } catch (UnknownPeerException e) {
+            return "unknown (its connection's client end is gone)";
+        }
+    }
+
+    /** "user (uid N)" when known already, for a debug line: never looks the user up, never fails. */
+    public synchronized String knownName() {
+        if (lookup != null) {
+            return "a loopback TCP peer (user not looked up)";
+        }
+        if (failure != null) {
+            return "a peer whose user could not be looked up";
+        }
+        return credentials == null ? "unknown (uid -1)" : credentials.user() + " (uid " + credentials.uid() + ")";
     }
 
     /**
      * The credentials that may grant rights: those from {@code SO_PEERCRED}, else null. A
      * loopback TCP peer's uid names it but grants nothing, so that TCP gives no power it did
-     * not have before the daemon could tell who is calling.
+     * not have before the daemon could tell who is calling; it is not looked up for this.
      */
     public Credentials authority() {
-        return credentials != null && credentials.source() == Source.UNIX_SOCKET ? credentials : null;
+        return source == Source.UNIX_SOCKET ? credentials() : null;
     }
 }

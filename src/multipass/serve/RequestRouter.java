@@ -45,7 +45,7 @@ public final class RequestRouter {
 
     /** The reply to {@code request} from {@code peer}; never throws for a client's mistake. */
     public Reply handle(Request request, Peer peer) throws IOException {
-        LOG.log(System.Logger.Level.DEBUG, "request {0} from {1} (uid {2})", request.command(), peer.userName(), peer.uid());
+        LOG.log(System.Logger.Level.DEBUG, "request {0} from {1}", request.command(), peer.knownName());
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0}: {1}, client certificate {2}", request.command(), request,
                     peer.certificate() == null ? "none" : TrustEntry.fingerprint(peer.certificate()));

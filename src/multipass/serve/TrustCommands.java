@@ -99,8 +99,8 @@ public final class TrustCommands {
         }
         store.remove(doomed.stream().map(TrustEntry::fingerprint).distinct().toList());
         for (TrustEntry entry : doomed) {
-            LOG.log(System.Logger.Level.INFO, "removed trusted certificate {0} of user {1} (uid {2}, method {3}), by {4} (uid {5})",
-                    entry.fingerprint(), entry.user(), entry.uid(), entry.method().label(), peer.userName(), peer.uid());
+            LOG.log(System.Logger.Level.INFO, "removed trusted certificate {0} of user {1} (uid {2}, method {3}), by {4}",
+                    entry.fingerprint(), entry.user(), entry.uid(), entry.method().label(), peer.auditName());
         }
         authorizer.storeChanged();
         return Reply.ok(doomed.stream().map(TrustCommands::record).toList());

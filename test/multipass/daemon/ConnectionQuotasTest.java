@@ -93,4 +93,52 @@ class ConnectionQuotasTest {
             assertNotNull(connect(MALLORY), "mallory's share is whole again");
         }
     }
+
+    @Test
+    void connectionsMayCountInBeforeTheirUsersAreKnownWhileNoUserCouldReachACap() {
+        assertTrue(quotas.awaitHandshakeSlot());
+        assertTrue(!quotas.usersMatter(2), "2 handshakes in all cannot exceed a user's share of 2");
+        assertTrue(quotas.usersMatter(3), "3 could");
+        ConnectionQuotas.Ticket first = quotas.admitUnresolved(null);
+        assertTrue(quotas.awaitHandshakeSlot());
+        ConnectionQuotas.Ticket second = quotas.admitUnresolved(null);
+        assertEquals(2, quotas.unresolved().size());
+        assertTrue(quotas.usersMatter(1), "with 2 in their handshake, a third could make a user's third");
+        quotas.resolve(first, MALLORY);
+        quotas.resolve(second, MALLORY);
+        assertEquals(0, quotas.unresolved().size());
+        assertNull(connect(MALLORY), "once known, the two earlier ones count against mallory's share");
+        assertNotNull(connect(ALICE));
+    }
+
+    @Test
+    void aResolvedConnectionCountsOnlyWhatItStillHolds() {
+        assertTrue(quotas.awaitHandshakeSlot());
+        ConnectionQuotas.Ticket done = quotas.admitUnresolved(null);
+        done.handshakeOver();
+        assertTrue(quotas.awaitHandshakeSlot());
+        ConnectionQuotas.Ticket closed = quotas.admitUnresolved(null);
+        closed.closed();
+        assertEquals(1, quotas.unresolved().size(), "a closed one leaves the list");
+        quotas.resolve(done, MALLORY);
+        quotas.resolve(closed, MALLORY); // no effect: it is gone
+        assertNotNull(connect(MALLORY), "the earlier one is past its handshake: mallory has a handshake slot left");
+        assertNotNull(connect(MALLORY));
+        assertNull(connect(MALLORY), "and holds 3 connections, her share");
+        done.closed();
+        assertEquals(2, quotas.open(), "closing the resolved one gives back its place");
+    }
+
+    @Test
+    void anUnresolvedConnectionStillCountsTowardsTheTotal() {
+        for (int i = 0; i < 6; i++) {
+            assertTrue(quotas.awaitHandshakeSlot());
+            ConnectionQuotas.Ticket ticket = quotas.admitUnresolved(null);
+            assertNotNull(ticket);
+            ticket.handshakeOver();
+        }
+        assertTrue(quotas.awaitHandshakeSlot());
+        assertNull(quotas.admitUnresolved(null), "max_connections holds whether users are known or not");
+        assertEquals(8, quotas.freeHandshakeSlots());
+    }
 }

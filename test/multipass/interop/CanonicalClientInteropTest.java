@@ -2,14 +2,24 @@
 package multipass.interop;
 
 import multipass.protocol.BuildInfo;
+import multipass.auth.PassphraseHash;
+import multipass.platform.CurrentUser;
+import multipass.testing.DaemonConfig;
 import multipass.testing.QuickIdentities;
+import multipass.trust.TrustEntry;
+import multipass.trust.TrustStore;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -116,5 +126,41 @@ class CanonicalClientInteropTest {
                     "a log line in Multipass's form [time] [level] [category] text, and no empty line: '" + line + "' in " + verbose);
         }
         assertFalse(verbose.err().contains("s3cret"));
+    }
+
+    /**
+     * Over loopback TCP, where our daemon reads the caller's local user only when a call needs
+     * it, and believes it only once the connection answers an HTTP/2 PING sent after the read:
+     * gRPC's C core answers it, so a passphrase admission from Canonical's client works there
+     * and records the real user.
+     */
+    @Test
+    void overLoopbackTcpAPassphraseAdmissionNamesTheUser() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "skipped: no kernel socket tables (not Linux)");
+        Path data = dir.resolve("tcp-data");
+        QuickIdentities.seedDaemon(data);
+        DaemonConfig.write(data, "[General]\nlocal.passphrase=" + PassphraseHash.hash("s3cret".toCharArray()) + "\n");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Map<String, String> environment = Interop.environment(dir);
+        environment.put("XDG_RUNTIME_DIR", dir.toString());
+        Interop.Background tcp = Interop.Background.start(List.of(Interop.java(), "-jar", Interop.jar().toString(), "daemon",
+                "--address", "127.0.0.1:" + port, "--data-dir", data.toString()), environment, dir, "MULTIPASS_SERVER_ADDRESS=");
+        try {
+            String published = "tcp-" + port + ".ca.pem";
+            Path ca = Files.exists(Path.of("/run/multipassd", published)) ? Path.of("/run/multipassd", published)
+                    : dir.resolve("multipassd").resolve(published);
+            Canonical.Client carol = Canonical.Client.seeded(python, "127.0.0.1:" + port, ca, dir, "carol");
+            expect(carol.run("list"), 2, "", "list failed: " + Interop.NOT_AUTHENTICATED + "\n");
+            expect(carol.run("authenticate", "s3cret"), 0, "", "");
+            expect(carol.run("list"), 0, "No instances found.\n", "");
+            CurrentUser me = CurrentUser.get();
+            TrustEntry entry = TrustStore.open(data).entries().get(0);
+            assertEquals(List.of(me.name(), me.uid()), List.of(entry.user(), entry.uid()), "the admission names the real user");
+        } finally {
+            tcp.stop();
+        }
     }
 }
