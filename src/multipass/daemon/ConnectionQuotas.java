@@ -26,8 +26,8 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Where the user costs a read to learn (loopback TCP), a connection may be counted in before
  * its user is known ({@link #admitUnresolved}) as long as no user could reach a per-user cap
- * ({@link #usersMatter}): there are fewer connections in all than the cap. Before that can
- * change, the accept loop learns the users of those still open ({@link #unresolved},
+ * ({@link #usersMatter}): the most any one user has counted, plus every connection whose user
+ * is not known, stays within the cap. Before that can change, the accept loop learns the users of those still open ({@link #unresolved},
  * {@link #resolve}), so the per-user counts are exact whenever they can refuse anyone.
  * Thread-safe.
  */
@@ -38,10 +38,10 @@ final class ConnectionQuotas {
     private final LogThrottle refusalLog;
     private final Semaphore handshakeSlots;
     private int open;
-    /** Connections counted in and still in their handshake. */
-    private int handshaking;
     /** Tickets counted in before their user was known, still open. */
     private final Set<Ticket> unresolved = new LinkedHashSet<>();
+    /** Those of {@link #unresolved} still in their handshake. */
+    private int unresolvedHandshaking;
     /**
      * Per user name (as the kernel's credentials give it, so that users the daemon cannot look
      * up, from a directory service say, count too): connections in their handshake, and open
@@ -116,7 +116,6 @@ final class ConnectionQuotas {
     /** Counts in an admitted connection; call holding this object's lock. */
     private Ticket count(Peer.Credentials credentials) {
         open++;
-        handshaking++;
         Ticket ticket = new Ticket(null);
         countUser(ticket, credentials);
         return ticket;
@@ -137,7 +136,14 @@ final class ConnectionQuotas {
      * cap: only then must their users be known before they are admitted.
      */
     synchronized boolean usersMatter(int more) {
-        return handshaking + more > limits.maxPendingHandshakesPerUser() || open + more > limits.maxConnectionsPerUser();
+        int[] most = new int[2];
+        for (int[] counts : perUser.values()) {
+            most[0] = Math.max(most[0], counts[0]);
+            most[1] = Math.max(most[1], counts[1]);
+        }
+        // Whoever the unknown connections belong to, no user can have more than this.
+        return most[0] + unresolvedHandshaking + more > limits.maxPendingHandshakesPerUser()
+                || most[1] + unresolved.size() + more > limits.maxConnectionsPerUser();
     }
 
     /**
@@ -151,9 +157,9 @@ final class ConnectionQuotas {
             refusal = refusal(null);
             if (refusal == null) {
                 open++;
-                handshaking++;
                 Ticket ticket = new Ticket(channel);
                 unresolved.add(ticket);
+                unresolvedHandshaking++;
                 return ticket;
             }
         }
@@ -169,6 +175,7 @@ final class ConnectionQuotas {
     /** {@code ticket}'s user is now known (null: the kernel names none): counted in that user's share from now on. */
     synchronized void resolve(Ticket ticket, Peer.Credentials credentials) {
         if (unresolved.remove(ticket)) {
+            unresolvedHandshaking -= ticket.handshaking ? 1 : 0;
             countUser(ticket, credentials);
         }
     }
@@ -212,7 +219,9 @@ final class ConnectionQuotas {
                 return;
             }
             ticket.handshaking = false;
-            handshaking--;
+            if (unresolved.contains(ticket)) {
+                unresolvedHandshaking--;
+            }
             if (ticket.user != null) {
                 perUser.get(ticket.user)[0]--;
             }

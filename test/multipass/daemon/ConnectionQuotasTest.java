@@ -141,4 +141,16 @@ class ConnectionQuotasTest {
         assertNull(quotas.admitUnresolved(null), "max_connections holds whether users are known or not");
         assertEquals(8, quotas.freeHandshakeSlots());
     }
+
+    @Test
+    void whatMattersIsTheMostAnyOneUserCouldHave() {
+        connect(ALICE).handshakeOver();
+        assertNotNull(connect(ROOT));
+        assertNotNull(connect(ROOT));
+        assertTrue(!quotas.usersMatter(1), "alice has 1 handshake: 0 + 1 new; root's are never counted");
+        assertTrue(quotas.usersMatter(3), "3 unknown ones could all be one user's");
+        assertNotNull(connect(MALLORY));
+        assertTrue(!quotas.usersMatter(1), "mallory 1 + 1 unknown is her share of 2, no more");
+        assertTrue(quotas.usersMatter(2));
+    }
 }
