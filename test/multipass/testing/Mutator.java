@@ -20,7 +20,7 @@ import java.util.Set;
  * field (the seed says where its length fields are) with an edge value (0, off by one, the
  * bytes left, 2^31, 2^32 - 1, the frame limit and one past it); truncate; splice the head of
  * one seed onto the tail of another, or graft a piece of another seed in; and resize to a
- * boundary length (0 to 6 bytes, one more or less, and rarely the 1 MiB frame limit, exactly
+ * boundary length (0 to 6 bytes, one more or less, and rarely the frame limit it is given, exactly
  * and one past it). Not thread-safe.
  */
 public final class Mutator {
