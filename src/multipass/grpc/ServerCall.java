@@ -58,7 +58,10 @@ public final class ServerCall {
         return Optional.ofNullable(deadline);
     }
 
-    /** True once the client reset the stream, the connection was lost or the deadline passed. */
+    /**
+     * True once the client reset the stream, the connection was lost, the deadline passed, or a
+     * send failed (the stream reset here, as for a client that kept its window closed too long).
+     */
     public boolean isCancelled() {
         return cancelled;
     }
@@ -69,6 +72,9 @@ public final class ServerCall {
         try {
             checkOpen();
             sendHeadersLocked();
+        } catch (IOException e) {
+            cancel();
+            throw e;
         } finally {
             sendLock.unlock();
         }
@@ -77,7 +83,8 @@ public final class ServerCall {
     /**
      * Sends one response message, blocking while flow control holds it back.
      *
-     * @throws IOException           the call was cancelled or the stream failed
+     * @throws IOException           the call was cancelled or the stream failed (the call is
+     *                               then cancelled: e.g. reset for a client that stopped reading)
      * @throws IllegalStateException the call was already closed
      */
     public void sendMessage(byte[] message) throws IOException {
@@ -86,6 +93,9 @@ public final class ServerCall {
             checkOpen();
             sendHeadersLocked();
             stream.writeData(MessageFraming.frame(message), false);
+        } catch (IOException e) {
+            cancel();
+            throw e;
         } finally {
             sendLock.unlock();
         }
@@ -127,7 +137,7 @@ public final class ServerCall {
         return closed || cancelled;
     }
 
-    /** The peer reset the stream or the connection was lost: nothing more is sent. False if already finished. */
+    /** The peer reset the stream, the connection was lost or a send failed: nothing more is sent. False if already finished. */
     boolean cancel() {
         if (closed || cancelled) {
             return false;

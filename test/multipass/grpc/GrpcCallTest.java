@@ -340,4 +340,37 @@ class GrpcCallTest {
             assertEquals(Status.OK, pair.client.call(ECHO, bytes("after"), null, message -> { }).status(), "the connection lives on");
         }
     }
+
+    @Test
+    void aCallWhoseStreamIsResetForAClosedWindowIsFinished() throws Exception {
+        BlockingQueue<String> outcome = new LinkedBlockingQueue<>();
+        CallHandler stuck = (path, call) -> new MessageListener() {
+            @Override
+            public void onMessage(byte[] message) {
+                try {
+                    for (int i = 0; i < 100; i++) { // 6.4 MB: far past the client's 1 MiB stream window
+                        call.sendMessage(new byte[FLOOD_SIZE]);
+                    }
+                    outcome.add("all sent");
+                } catch (IOException e) {
+                    outcome.add("send failed; cancelled " + call.isCancelled() + ", finished " + call.isFinished());
+                }
+            }
+
+            @Override
+            public void onHalfClose() {
+            }
+
+            @Override
+            public void onCancel(Status reason) {
+            }
+        };
+        try (GrpcPair pair = new GrpcPair(stuck)) {
+            pair.serverConnection.setWriteTimeout(Duration.ofMillis(300));
+            ClientCall call = ClientCall.start(pair.clientConnection, pair.client.requestHeaders(FLOOD, null), GrpcClient.MAX_RECEIVE_MESSAGE);
+            call.sendMessage(bytes("go"), true); // and never read the replies
+            assertEquals("send failed; cancelled true, finished true", outcome.poll(10, TimeUnit.SECONDS));
+            call.cancel();
+        }
+    }
 }
