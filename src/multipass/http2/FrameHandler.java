@@ -219,6 +219,7 @@ final class FrameHandler {
                 }
                 return;
             }
+            stream.refused = rst.code() == ErrorCode.REFUSED_STREAM.code();
             increment = c.closeAbruptly(stream);
         }
         if (c.streams.isPeerInitiated(id)) {
@@ -274,6 +275,7 @@ final class FrameHandler {
             c.goAwayReceived = true;
             for (Http2Stream stream : c.streams.all()) {
                 if (!c.streams.isPeerInitiated(stream.id()) && stream.id() > goAway.lastStreamId()) {
+                    stream.refused = true;
                     c.close(stream);
                     refused.add(stream);
                 }

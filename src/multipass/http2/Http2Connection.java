@@ -261,6 +261,9 @@ public final class Http2Connection implements AutoCloseable {
 
     void checkCanSend(Http2Stream stream) throws IOException {
         synchronized (lock) {
+            if (stream.refused) { // first: the GOAWAY that refused it may have closed the connection since
+                throw new StreamRefusedException(stream + " was refused by the peer before processing: cannot send on it");
+            }
             if (closed) {
                 throw new IOException("the HTTP/2 connection is closed");
             }

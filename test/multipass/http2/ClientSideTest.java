@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.http2;
 
+import multipass.grpc.CallResult;
+import multipass.grpc.GrpcClient;
 import multipass.hpack.HeaderField;
+import multipass.protocol.Status;
 import multipass.transport.ByteStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -275,5 +278,24 @@ class ClientSideTest {
             assertEquals(stream.id(), rst.streamId());
             assertEquals(ErrorCode.CANCEL, ErrorCode.of(rst.code()));
         }
+    }
+
+    @Test
+    void aCallAboveTheLastStreamOfAGoAwayIsARetriableRefusalNotALostConnection() throws Exception {
+        startServer();
+        GrpcClient grpc = new GrpcClient(client, "localhost");
+        CompletableFuture<CallResult> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                return grpc.call("/svc/M", new byte[] {1}, null, message -> { });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(1, server.expect(Frame.Headers.class).streamId());
+        server.frame(Frame.GOAWAY, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0); // last stream 0: stream 1 was not processed
+        CallResult refused = result.get(5, TimeUnit.SECONDS);
+        assertEquals(Status.UNAVAILABLE, refused.status());
+        assertEquals(CallResult.REFUSED, refused.message());
+        assertTrue(refused.isRefused());
     }
 }
