@@ -141,7 +141,10 @@ public final class ServerCall {
         return closed || cancelled || broken;
     }
 
-    /** The peer reset the stream, the connection was lost or a send failed: nothing more is sent. False if already finished. */
+    /**
+     * The peer reset the stream or the connection was lost: nothing more is sent. False if the
+     * call was already closed or cancelled (not when a failed send only broke it).
+     */
     boolean cancel() {
         if (closed || cancelled) {
             return false;
