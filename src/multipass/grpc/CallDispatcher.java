@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Length-Prefixed-Messages of grpc's doc/PROTOCOL-HTTP2.md and delivers each as soon as it is
  * complete, without waiting for END_STREAM. Received bytes are returned to flow control as the
  * drain takes them into a message buffer or discards them, so a slow listener backs the
- * client off through the stream's window, and incomplete messages count against the
- * connection's {@link MemoryBudget}.
+ * client off through the stream's window. Queued DATA, like incomplete messages, counts against
+ * the connection's {@link MemoryBudget} (the windows alone would let a connection of strangers
+ * queue megabytes while the calls wait for a thread): a chunk past it is returned to flow
+ * control unread and the call ends RESOURCE_EXHAUSTED, as for a message past it.
  */
 final class CallDispatcher implements StreamListener, Runnable {
     private static final System.Logger LOG = System.getLogger(CallDispatcher.class.getName());
@@ -35,23 +37,31 @@ final class CallDispatcher implements StreamListener, Runnable {
     }
 
     private static final Signal HALF_CLOSE = new Signal(null);
+    /** Queued DATA passed the connection's budget: the call ends RESOURCE_EXHAUSTED. */
+    private static final Signal OVER_BUDGET = new Signal(null);
 
     private final Http2Stream stream;
     private final ServerCall call;
     private final CallHandler handler;
     private final Executor executor;
     private final MessageReader reader;
+    private final MemoryBudget budget;
     private final Queue<Object> events = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Reader thread only: a chunk was refused by the budget, so the rest of the stream is discarded. */
+    private boolean overBudget;
     private boolean started;
     private MessageListener listener;
 
-    CallDispatcher(Http2Stream stream, ServerCall call, CallHandler handler, Executor executor, MessageReader reader) {
+    /** {@code budget}: the connection's, which {@code reader} reserves from too. */
+    CallDispatcher(Http2Stream stream, ServerCall call, CallHandler handler, Executor executor, MessageReader reader,
+                   MemoryBudget budget) {
         this.stream = stream;
         this.call = call;
         this.handler = handler;
         this.executor = executor;
         this.reader = reader;
+        this.budget = budget;
     }
 
     /** Queues the handler's start, and the half-close when the request headers ended the stream. */
@@ -68,8 +78,12 @@ final class CallDispatcher implements StreamListener, Runnable {
         if (endStream) {
             call.clientDone();
         }
-        if (call.isFinished()) {
+        if (call.isFinished() || overBudget) {
             stream.consumed(data.remaining());
+        } else if (!budget.reserve(data.remaining())) {
+            overBudget = true;
+            stream.consumed(data.remaining());
+            events.add(OVER_BUDGET);
         } else if (data.hasRemaining()) {
             byte[] copy = new byte[data.remaining()];
             data.get(copy);
@@ -153,6 +167,7 @@ final class CallDispatcher implements StreamListener, Runnable {
 
     private void handle(Object event) {
         if (event instanceof byte[] chunk) {
+            budget.release(chunk.length); // the reader reserves what it keeps of it
             deliver(ByteBuffer.wrap(chunk));
             return;
         }
@@ -165,7 +180,11 @@ final class CallDispatcher implements StreamListener, Runnable {
 
     /** The half-close or a cancellation, for the listener. */
     private void signal(Signal event) {
-        if (event.cancelReason() != null) {
+        if (event == OVER_BUDGET) {
+            reader.release();
+            GrpcException exhausted = budget.exhausted();
+            call.close(exhausted.status(), exhausted.getMessage());
+        } else if (event.cancelReason() != null) {
             reader.release();
             if (listener != null) {
                 listener.onCancel(event.cancelReason());
@@ -211,6 +230,7 @@ final class CallDispatcher implements StreamListener, Runnable {
     private void discardAll() {
         for (Object event = events.poll(); event != null; event = events.poll()) {
             if (event instanceof byte[] chunk) {
+                budget.release(chunk.length);
                 stream.consumed(chunk.length);
             }
         }

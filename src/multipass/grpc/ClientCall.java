@@ -124,6 +124,9 @@ final class ClientCall implements StreamListener {
             return onResponseBlock(headers);
         }
         if (event instanceof Reset reset) {
+            if (reset.code() == ErrorCode.REFUSED_STREAM) { // whether the connection stays or goes away
+                return CallResult.refused();
+            }
             if (!reset.connectionOpen()) {
                 throw new IOException("the connection ended before the call's status (" + reset.code() + ")");
             }

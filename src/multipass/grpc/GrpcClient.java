@@ -3,6 +3,7 @@ package multipass.grpc;
 
 import multipass.hpack.HeaderField;
 import multipass.http2.Http2Connection;
+import multipass.http2.StreamRefusedException;
 import multipass.protocol.BuildInfo;
 import multipass.protocol.Status;
 
@@ -46,7 +47,8 @@ public final class GrpcClient {
      * side with it, and hands each reply message to {@code sink} on this thread, in order.
      * With a timeout, the server is told (grpc-timeout) and the call is abandoned here with
      * DEADLINE_EXCEEDED when it passes. A reply over the limit ends the call with
-     * RESOURCE_EXHAUSTED (the stream is reset).
+     * RESOURCE_EXHAUSTED (the stream is reset). A call the server refused unprocessed, also
+     * by a GOAWAY, ends UNAVAILABLE with {@link CallResult#REFUSED}'s message: it may be retried.
      *
      * @throws IOException the connection failed before the status came, the sink threw, or the thread was interrupted
      */
@@ -59,12 +61,13 @@ public final class GrpcClient {
         try {
             call.sendMessage(request, true);
         } catch (IOException e) {
-            if (!connection.isOpen()) {
+            if (!connection.isOpen() && !(e instanceof StreamRefusedException)) {
                 call.cancel();
                 throw e;
             }
             // The server answered and reset the stream before taking the request (a refusal
-            // sends Trailers-Only, then RST_STREAM NO_ERROR): its status is in the queue.
+            // sends Trailers-Only, then RST_STREAM NO_ERROR), or refused the stream unprocessed
+            // (REFUSED_STREAM, or a GOAWAY below it): what it said is in the queue.
         }
         return call.receive(sink, deadline);
     }

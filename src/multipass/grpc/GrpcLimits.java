@@ -7,8 +7,9 @@ package multipass.grpc;
  *
  * @param maxReceiveMessage the largest request message, in bytes: RESOURCE_EXHAUSTED past it,
  *                          judged from the message's prefix
- * @param maxBuffered       the bytes of incomplete messages one connection may hold across all
- *                          its streams: RESOURCE_EXHAUSTED on the stream that passes it
+ * @param maxBuffered       the bytes one connection may hold across all its streams of requests
+ *                          its calls have not taken yet (DATA queued for a call, incomplete
+ *                          messages): RESOURCE_EXHAUSTED on the stream that passes it
  */
 public record GrpcLimits(int maxReceiveMessage, long maxBuffered) {
     /** The default largest message: 4 MiB. */

@@ -72,6 +72,11 @@ public final class GrpcServer implements Http2Connection.Acceptor {
         this.budget = new MemoryBudget(limits.maxBuffered());
     }
 
+    /** The bytes the connection's budget holds now: queued DATA and incomplete messages. */
+    long buffered() {
+        return budget.used();
+    }
+
     @Override
     public StreamListener accept(Http2Stream stream, List<HeaderField> requestHeaders, boolean endStream) {
         Refusal refusal = Refusal.of(requestHeaders);
@@ -97,7 +102,7 @@ public final class GrpcServer implements Http2Connection.Acceptor {
         Deadline timing = new Deadline();
         MessageReader reader = new MessageReader(limits.maxReceiveMessage(), budget);
         ServerCall call = new ServerCall(stream, path, requestHeaders, deadline, timing::cancel);
-        CallDispatcher dispatcher = new CallDispatcher(stream, call, handler, executor, reader);
+        CallDispatcher dispatcher = new CallDispatcher(stream, call, handler, executor, reader, budget);
         if (timeout != null) {
             try {
                 timing.set(timer.schedule(() -> dispatcher.cancelled(Status.DEADLINE_EXCEEDED),

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.grpc;
 
+import multipass.protocol.Status;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bytes one connection may hold in messages not yet complete, across all its streams
- * (a peer that opens many streams and leaves a large message half-sent on each must not grow
- * the daemon's heap without bound). A {@link MessageReader} reserves before it buffers and
- * releases when the message is complete or the call ends. Thread-safe.
+ * The bytes one connection may hold of requests its calls have not taken yet, across all its
+ * streams: DATA queued for a call ({@link CallDispatcher}) and messages not yet complete (a
+ * peer that opens many streams and leaves a large message half-sent on each, or sends while
+ * its calls wait for a thread, must not grow the daemon's heap past it). Each reserves before
+ * it holds and releases when the bytes move on or the call ends. Thread-safe.
  */
 final class MemoryBudget {
     /** No cap: the client's reader, whose memory the message limit and the window bound. */
@@ -38,6 +41,12 @@ final class MemoryBudget {
     /** Gives back {@code bytes} taken with {@link #reserve}. */
     void release(long bytes) {
         used.addAndGet(-bytes);
+    }
+
+    /** The refusal of a stream whose bytes would pass the cap (queued DATA is of messages not yet assembled). */
+    GrpcException exhausted() {
+        return new GrpcException(Status.RESOURCE_EXHAUSTED, "the connection holds more than " + capacity
+                + " bytes of incomplete messages");
     }
 
     /** The bytes reserved now. */

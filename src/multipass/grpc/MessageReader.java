@@ -106,8 +106,7 @@ final class MessageReader {
         }
         int grown = (int) Math.min(length, Math.max(needed, Math.max(INITIAL_BUFFER, 2L * capacity)));
         if (!budget.reserve(grown - capacity)) {
-            throw new GrpcException(Status.RESOURCE_EXHAUSTED, "the connection holds more than " + budget.capacity()
-                    + " bytes of incomplete messages");
+            throw budget.exhausted();
         }
         reserved += grown - capacity;
         body = body == null ? new byte[grown] : Arrays.copyOf(body, grown);

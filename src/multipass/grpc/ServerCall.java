@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,8 +32,11 @@ public final class ServerCall {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Runnable onEnd;
     private boolean headersSent;
+    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean closed;
     private volatile boolean cancelled;
+    /** A send failed: the stream is gone (reset here, or the connection lost), though nobody cancelled the call yet. */
+    private volatile boolean broken;
     private volatile boolean clientDone;
 
     ServerCall(Http2Stream stream, String path, List<HeaderField> requestHeaders, Instant deadline, Runnable onEnd) {
@@ -58,9 +62,12 @@ public final class ServerCall {
         return Optional.ofNullable(deadline);
     }
 
-    /** True once the client reset the stream, the connection was lost or the deadline passed. */
+    /**
+     * True once the client reset the stream, the connection was lost, the deadline passed, or a
+     * send failed (the stream reset here, as for a client that kept its window closed too long).
+     */
     public boolean isCancelled() {
-        return cancelled;
+        return cancelled || broken;
     }
 
     /** Sends Response-Headers now (the first message sends them otherwise). */
@@ -69,6 +76,9 @@ public final class ServerCall {
         try {
             checkOpen();
             sendHeadersLocked();
+        } catch (IOException e) {
+            broken();
+            throw e;
         } finally {
             sendLock.unlock();
         }
@@ -77,7 +87,8 @@ public final class ServerCall {
     /**
      * Sends one response message, blocking while flow control holds it back.
      *
-     * @throws IOException           the call was cancelled or the stream failed
+     * @throws IOException           the call was cancelled or the stream failed (the call is
+     *                               then finished: e.g. reset for a client that stopped reading)
      * @throws IllegalStateException the call was already closed
      */
     public void sendMessage(byte[] message) throws IOException {
@@ -86,6 +97,9 @@ public final class ServerCall {
             checkOpen();
             sendHeadersLocked();
             stream.writeData(MessageFraming.frame(message), false);
+        } catch (IOException e) {
+            broken();
+            throw e;
         } finally {
             sendLock.unlock();
         }
@@ -106,7 +120,7 @@ public final class ServerCall {
         List<HeaderField> trailers = GrpcHeaders.trailers(status, message, extraTrailers); // checks the metadata first
         sendLock.lock();
         try {
-            if (closed || cancelled) {
+            if (closed || cancelled || broken) {
                 return;
             }
             closed = true;
@@ -114,7 +128,7 @@ public final class ServerCall {
         } finally {
             sendLock.unlock();
         }
-        onEnd.run();
+        end();
     }
 
     /** The client ended its side (END_STREAM): no RST_STREAM is needed after our trailers. */
@@ -122,18 +136,21 @@ public final class ServerCall {
         clientDone = true;
     }
 
-    /** True once {@link #close} ran or the call was cancelled: arriving messages are discarded. */
+    /** True once {@link #close} ran, the call was cancelled or a send failed: arriving messages are discarded. */
     boolean isFinished() {
-        return closed || cancelled;
+        return closed || cancelled || broken;
     }
 
-    /** The peer reset the stream or the connection was lost: nothing more is sent. False if already finished. */
+    /**
+     * The peer reset the stream or the connection was lost: nothing more is sent. False if the
+     * call was already closed or cancelled (not when a failed send only broke it).
+     */
     boolean cancel() {
         if (closed || cancelled) {
             return false;
         }
         cancelled = true;
-        onEnd.run();
+        end();
         return true;
     }
 
@@ -158,8 +175,25 @@ public final class ServerCall {
                 sendLock.unlock();
             }
         }
-        onEnd.run();
+        end();
         return true;
+    }
+
+    /**
+     * A send failed: nothing more can be sent, and the call's end is run. Its listener is not
+     * told here (the handler got the IOException); a reset from the peer that follows still
+     * cancels the call and tells it ({@link #cancel} is not refused for a broken call).
+     */
+    private void broken() {
+        broken = true;
+        end();
+    }
+
+    /** Runs {@code onEnd} once, whichever way the call ends first. */
+    private void end() {
+        if (ended.compareAndSet(false, true)) {
+            onEnd.run();
+        }
     }
 
     private void checkOpen() throws IOException {

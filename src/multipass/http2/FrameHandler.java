@@ -56,7 +56,8 @@ final class FrameHandler {
                 }
                 LOG.log(Level.DEBUG, "HTTP/2 {0}", e.getMessage());
                 limits.ourResets.count();
-                deliverReset(c.outbound.sendReset(e.streamId(), e.code(), false), e.code());
+                ErrorCode code = e.code();
+                c.outbound.sendReset(e.streamId(), code, false, stream -> deliverReset(stream, code));
             }
             c.finishIfDrained();
         }
@@ -218,6 +219,7 @@ final class FrameHandler {
                 }
                 return;
             }
+            stream.refused = rst.code() == ErrorCode.REFUSED_STREAM.code();
             increment = c.closeAbruptly(stream);
         }
         if (c.streams.isPeerInitiated(id)) {
@@ -274,6 +276,7 @@ final class FrameHandler {
             c.goAwayReceived = true;
             for (Http2Stream stream : c.streams.all()) {
                 if (!c.streams.isPeerInitiated(stream.id()) && stream.id() > goAway.lastStreamId()) {
+                    stream.refused = true;
                     c.close(stream);
                     refused.add(stream);
                 }
@@ -292,17 +295,27 @@ final class FrameHandler {
         }
     }
 
-    /** Calls a listener; one that throws has its stream reset with INTERNAL_ERROR. */
+    /**
+     * Calls a listener; one that throws has its stream reset with INTERNAL_ERROR, and is told
+     * so (onReset) whether or not the RST_STREAM could be written.
+     */
     static void deliver(Http2Stream stream, Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "HTTP/2 listener of " + stream + " failed; resetting it", e);
-            stream.reset(ErrorCode.INTERNAL_ERROR);
+            try {
+                stream.reset(ErrorCode.INTERNAL_ERROR);
+            } finally {
+                deliverReset(stream, ErrorCode.INTERNAL_ERROR);
+            }
         }
     }
 
-    /** Tells a stream's listener it was reset (nothing when {@code stream} is null or has no listener yet). */
+    /**
+     * Tells a stream's listener it was reset (nothing when {@code stream} is null or has no
+     * listener yet). At most once: the listener is forgotten first. Reader thread only.
+     */
     static void deliverReset(Http2Stream stream, ErrorCode code) {
         if (stream == null || stream.listener == null) {
             return;

@@ -85,6 +85,12 @@ final class HeaderDelivery {
             }
             throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id);
         }
+        if (streams.wasClosed(id)) {
+            // Section 5.1, "closed": a frame on a closed stream may be a connection error of
+            // type STREAM_CLOSED; it reuses a stream, so it is not the new identifier going
+            // backwards of section 5.1.1 (PROTOCOL_ERROR), which usePeerId refuses.
+            throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id);
+        }
         streams.usePeerId(id);
         if (c.goAwaySent) {
             throw Http2Exception.stream(id, ErrorCode.REFUSED_STREAM, "stream " + id + " opened after our GOAWAY");

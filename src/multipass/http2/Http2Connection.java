@@ -165,7 +165,10 @@ public final class Http2Connection implements AutoCloseable {
         long deadline = System.nanoTime() + writeTimeoutNanos;
         synchronized (lock) {
             while (!closed && !goAwaySent && !goAwayReceived && streams.localCount() >= peer.maxConcurrentStreams) {
-                awaitChange(deadline, "a free stream (the server allows " + peer.maxConcurrentStreams + ")");
+                if (!awaitChange(deadline)) {
+                    throw new IOException("waited " + TimeUnit.NANOSECONDS.toSeconds(writeTimeoutNanos)
+                            + " s for a free stream (the server allows " + peer.maxConcurrentStreams + ")");
+                }
             }
             if (closed || goAwaySent || goAwayReceived) {
                 throw new IOException("the HTTP/2 connection is going away: no new streams");
@@ -262,17 +265,30 @@ public final class Http2Connection implements AutoCloseable {
 
     // ---- stream state, for Outbound and FrameHandler ----
 
-    /** Waits on the state lock (held) until notified or {@code deadline}; a {@code what} fails at the deadline. */
-    void awaitChange(long deadline, String what) throws IOException {
+    /**
+     * Waits on the state lock (held) until notified or {@code deadline}. False, at once, when
+     * the deadline has passed: the caller decides what a timeout means (the one check of the
+     * deadline, so that no caller can miss it between a check of its own and this one).
+     */
+    boolean awaitChange(long deadline) throws InterruptedIOException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new IOException("waited " + TimeUnit.NANOSECONDS.toSeconds(writeTimeoutNanos) + " s for " + what);
+            return false;
         }
         try {
             TimeUnit.NANOSECONDS.timedWait(lock, left);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to send on HTTP/2");
+        }
+        return true;
+    }
+
+    /** Gives back connection send window that was reserved for DATA never sent. Lock held. */
+    void returnSendWindow(int octets) {
+        if (octets > 0) {
+            connectionSendWindow += octets;
+            lock.notifyAll();
         }
     }
 
@@ -301,6 +317,9 @@ public final class Http2Connection implements AutoCloseable {
 
     void checkCanSend(Http2Stream stream) throws IOException {
         synchronized (lock) {
+            if (stream.refused) { // first: the GOAWAY that refused it may have closed the connection since
+                throw new StreamRefusedException(stream + " was refused by the peer before processing: cannot send on it");
+            }
             if (closed) {
                 throw new IOException("the HTTP/2 connection is closed");
             }

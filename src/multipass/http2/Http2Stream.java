@@ -25,6 +25,8 @@ public final class Http2Stream {
     final ReceiveWindow receiveWindow;
     /** Client: a final (non-1xx) response arrived, so the next header block must be trailers. */
     boolean responseSeen;
+    /** The peer refused the stream unprocessed (GOAWAY below it, or REFUSED_STREAM): sends fail with {@link StreamRefusedException}. */
+    boolean refused;
 
     Http2Stream(Http2Connection connection, int id, StreamState state, long sendWindow, ReceiveWindow receiveWindow) {
         this.connection = connection;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -139,12 +140,26 @@ final class Outbound {
         }
     }
 
-    /** Sends one DATA frame whose octets {@link #reserveSendWindow} already took from the windows. */
+    /**
+     * Sends DATA whose octets {@link #reserveSendWindow} already took from the windows: one
+     * frame, or more when the peer lowered SETTINGS_MAX_FRAME_SIZE since the octets were
+     * reserved (section 4.2). When the stream can no longer send (reset meanwhile), the
+     * connection's share of the reservation goes back to its window before the IOException.
+     */
     void sendData(Http2Stream stream, ByteBuffer chunk, boolean endStream) throws IOException {
         writeLock.lock();
         try {
-            c.checkCanSend(stream);
-            write(w -> w.data(stream.id(), chunk, endStream));
+            int frameSize;
+            synchronized (c.lock) {
+                try {
+                    c.checkCanSend(stream);
+                } catch (IOException e) {
+                    c.returnSendWindow(chunk.remaining());
+                    throw e;
+                }
+                frameSize = c.peer.maxFrameSize;
+            }
+            write(w -> writeDataFrames(w, stream.id(), chunk, endStream, frameSize));
             if (endStream) {
                 endLocally(stream);
             }
@@ -154,14 +169,27 @@ final class Outbound {
         c.finishIfDrained();
     }
 
+    /** {@code chunk} as DATA frames of at most {@code frameSize} octets, END_STREAM on the last. */
+    private static void writeDataFrames(FrameWriter w, int id, ByteBuffer chunk, boolean endStream, int frameSize)
+            throws IOException {
+        boolean last;
+        do {
+            int n = Math.min(chunk.remaining(), frameSize);
+            ByteBuffer frame = chunk.slice().limit(n);
+            chunk.position(chunk.position() + n);
+            last = !chunk.hasRemaining();
+            w.data(id, frame, endStream && last);
+        } while (!last);
+    }
+
     /**
      * Takes up to {@code wanted} octets (and at most one frame's worth) from the stream's and the
-     * connection's send windows, waiting while either is c.closed; past {@code deadline} the
+     * connection's send windows, waiting while either is closed; past {@code deadline} the
      * stream is reset with CANCEL and an IOException thrown.
      */
     int reserveSendWindow(Http2Stream stream, int wanted, long deadline) throws IOException {
         synchronized (c.lock) {
-            while (true) {
+            do {
                 c.checkCanSend(stream);
                 long window = Math.min(stream.sendWindow, c.connectionSendWindow);
                 if (window > 0) {
@@ -170,14 +198,10 @@ final class Outbound {
                     c.connectionSendWindow -= n;
                     return n;
                 }
-                if (deadline - System.nanoTime() <= 0) {
-                    break;
-                }
-                c.awaitChange(deadline, null);
-            }
+            } while (c.awaitChange(deadline));
         }
         resetLocally(stream, ErrorCode.CANCEL);
-        throw new IOException(stream + ": the peer kept its flow-control window c.closed for "
+        throw new IOException(stream + ": the peer kept its flow-control window closed for "
                 + TimeUnit.NANOSECONDS.toSeconds(c.writeTimeoutNanos()) + " s; stream reset");
     }
 
@@ -221,10 +245,10 @@ final class Outbound {
         }
     }
 
-    /** The application resets a stream: RST_STREAM, unless the stream is c.closed already. */
+    /** The application resets a stream: RST_STREAM, unless the stream is closed already. */
     void resetLocally(Http2Stream stream, ErrorCode code) {
         try {
-            sendReset(stream.id(), code, true);
+            sendReset(stream.id(), code, true, closed -> { });
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "HTTP/2 RST_STREAM not sent: {0}", e.getMessage());
         }
@@ -233,29 +257,36 @@ final class Outbound {
     /**
      * Closes stream {@code id} (if open) and sends RST_STREAM {@code code}; the stream's
      * unconsumed octets go back to the connection window. {@code onlyIfOpen}: send nothing
-     * for a stream that is c.closed already. Returns the stream if this c.closed it.
+     * for a stream that is closed already. {@code whenClosed} gets the stream if this closed
+     * it, also when the write then fails (the stream is out of the table by then, so the
+     * connection's end would not see it).
      */
-    Http2Stream sendReset(int id, ErrorCode code, boolean onlyIfOpen) throws IOException {
-        Http2Stream stream;
-        int increment;
-        writeLock.lock();
+    void sendReset(int id, ErrorCode code, boolean onlyIfOpen, Consumer<Http2Stream> whenClosed) throws IOException {
+        Http2Stream stream = null;
+        int increment = 0;
         try {
-            synchronized (c.lock) {
-                stream = c.streams.get(id);
-                if (stream == null && onlyIfOpen) {
-                    return null;
+            writeLock.lock();
+            try {
+                synchronized (c.lock) {
+                    stream = c.streams.get(id);
+                    if (stream == null && onlyIfOpen) {
+                        return;
+                    }
+                    c.streams.rememberReset(id);
+                    increment = stream == null ? 0 : c.closeAbruptly(stream);
                 }
-                c.streams.rememberReset(id);
-                increment = stream == null ? 0 : c.closeAbruptly(stream);
+                checkOpen();
+                write(w -> w.rstStream(id, code));
+            } finally {
+                writeLock.unlock();
             }
-            checkOpen();
-            write(w -> w.rstStream(id, code));
         } finally {
-            writeLock.unlock();
+            if (stream != null) {
+                whenClosed.accept(stream);
+            }
         }
         sendWindowUpdates(0, 0, increment);
         c.finishIfDrained();
-        return stream;
     }
 
     /** We sent END_STREAM on {@code stream}. */
@@ -278,11 +309,11 @@ final class Outbound {
         });
     }
 
-    /** Under the write lock: sends our preface first if not yet done, fails if the connection is c.closed. */
+    /** Under the write lock: sends our preface first if not yet done, fails if the connection is closed. */
     void checkOpen() throws IOException {
         synchronized (c.lock) {
             if (c.closed) {
-                throw new IOException("the HTTP/2 connection is c.closed");
+                throw new IOException("the HTTP/2 connection is closed");
             }
         }
         if (!started) {

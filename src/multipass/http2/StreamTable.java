@@ -13,17 +13,21 @@ import java.util.Set;
 /**
  * The streams of one connection and the identifier rules of RFC 9113 section 5.1.1: which
  * side opened a stream (odd: the client), which identifiers are still idle (above the highest
- * used), how many streams each side has open (section 5.1.2), and the streams we reset lately,
+ * used), how many streams each side has open (section 5.1.2), the streams we reset lately,
  * whose frames still in flight are ignored rather than treated as errors (section 5.1,
- * "closed"). Guarded by the connection's state lock.
+ * "closed"), and the peer's streams that closed lately, so that HEADERS reusing one is told
+ * apart from a new identifier that goes backwards. Guarded by the connection's state lock.
  */
 final class StreamTable {
     /** How many reset stream identifiers are remembered, so that their late frames are ignored. */
     static final int RECENTLY_RESET = 128;
+    /** How many closed identifiers of the peer's are remembered, so that their reuse is named as such. */
+    static final int RECENTLY_CLOSED = 128;
 
     private final boolean client;
     private final Map<Integer, Http2Stream> active = new HashMap<>();
     private final Set<Integer> recentlyReset = new LinkedHashSet<>();
+    private final Set<Integer> recentlyClosed = new LinkedHashSet<>();
     private int lastPeerId;
     private int nextLocalId;
     private int peerCount;
@@ -107,6 +111,7 @@ final class StreamTable {
         }
         if (isPeerInitiated(stream.id())) {
             peerCount--;
+            remember(recentlyClosed, stream.id(), RECENTLY_CLOSED);
         } else {
             localCount--;
         }
@@ -115,9 +120,18 @@ final class StreamTable {
 
     /** Remembers that we reset {@code id}, forgetting the oldest beyond {@link #RECENTLY_RESET}. */
     void rememberReset(int id) {
-        recentlyReset.add(id);
-        if (recentlyReset.size() > RECENTLY_RESET) {
-            Iterator<Integer> oldest = recentlyReset.iterator();
+        remember(recentlyReset, id, RECENTLY_RESET);
+    }
+
+    /** True when the peer's stream {@code id} was open and closed lately (one of the last {@link #RECENTLY_CLOSED}). */
+    boolean wasClosed(int id) {
+        return recentlyClosed.contains(id);
+    }
+
+    private static void remember(Set<Integer> ids, int id, int capacity) {
+        ids.add(id);
+        if (ids.size() > capacity) {
+            Iterator<Integer> oldest = ids.iterator();
             oldest.next();
             oldest.remove();
         }

@@ -304,4 +304,73 @@ class GrpcCallTest {
         }
         assertEquals(List.of(), Arrays.asList(seen.toArray()), "no listener ran");
     }
+
+    @Test
+    void dataQueuedWhileTheCallWaitsForAThreadCountsAgainstTheConnectionsBudget() throws Exception {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService oneThread = Executors.newSingleThreadExecutor();
+        oneThread.execute(() -> {
+            try {
+                go.await(); // every drain waits behind this: nothing takes the queued DATA
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        GrpcLimits limits = new GrpcLimits(64 << 10, 128 << 10); // the daemon's for strangers
+        try (GrpcPair pair = new GrpcPair(handler, limits, oneThread, 1024)) {
+            ClientCall call = ClientCall.start(pair.clientConnection, pair.client.requestHeaders(SILENT, null), 1024);
+            for (int i = 0; i < 3; i++) { // 180 KiB, well within the windows (1 MiB, 4 MiB)
+                call.sendMessage(new byte[60 << 10], false);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pair.server.buffered() < 100 << 10 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(pair.server.buffered() >= 100 << 10, "queued DATA is charged: " + pair.server.buffered());
+            Thread.sleep(300); // the rest reaches the server: refused, and returned to flow control
+            assertTrue(pair.server.buffered() <= limits.maxBuffered(), "at most the budget: " + pair.server.buffered());
+            go.countDown();
+            CallResult result = call.receive(message -> { }, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            assertEquals(CallResult.local(Status.RESOURCE_EXHAUSTED, "the connection holds more than 131072 bytes of incomplete messages"),
+                    new CallResult(result.status(), result.message(), List.of()));
+            while (pair.server.buffered() > 0 && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, pair.server.buffered(), "everything given back");
+            assertEquals(Status.OK, pair.client.call(ECHO, bytes("after"), null, message -> { }).status(), "the connection lives on");
+        }
+    }
+
+    @Test
+    void aCallWhoseStreamIsResetForAClosedWindowIsFinished() throws Exception {
+        BlockingQueue<String> outcome = new LinkedBlockingQueue<>();
+        CallHandler stuck = (path, call) -> new MessageListener() {
+            @Override
+            public void onMessage(byte[] message) {
+                try {
+                    for (int i = 0; i < 100; i++) { // 6.4 MB: far past the client's 1 MiB stream window
+                        call.sendMessage(new byte[FLOOD_SIZE]);
+                    }
+                    outcome.add("all sent");
+                } catch (IOException e) {
+                    outcome.add("send failed; cancelled " + call.isCancelled() + ", finished " + call.isFinished());
+                }
+            }
+
+            @Override
+            public void onHalfClose() {
+            }
+
+            @Override
+            public void onCancel(Status reason) {
+            }
+        };
+        try (GrpcPair pair = new GrpcPair(stuck)) {
+            pair.serverConnection.setWriteTimeout(Duration.ofMillis(300));
+            ClientCall call = ClientCall.start(pair.clientConnection, pair.client.requestHeaders(FLOOD, null), GrpcClient.MAX_RECEIVE_MESSAGE);
+            call.sendMessage(bytes("go"), true); // and never read the replies
+            assertEquals("send failed; cancelled true, finished true", outcome.poll(10, TimeUnit.SECONDS));
+            call.cancel();
+        }
+    }
 }

@@ -52,6 +52,7 @@ final class GrpcPair implements AutoCloseable {
 
     final ExecutorService executor;
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    final GrpcServer server;
     final Http2Connection serverConnection;
     final Http2Connection clientConnection;
     final GrpcClient client;
@@ -62,8 +63,8 @@ final class GrpcPair implements AutoCloseable {
         this.executor = executor;
         Pipe up = Pipe.open();
         Pipe down = Pipe.open();
-        serverConnection = Http2Connection.server(new PipeStream(up.source(), down.sink()), Http2Settings.DEFAULTS,
-                new GrpcServer(handler, executor, timer, limits));
+        server = new GrpcServer(handler, executor, timer, limits);
+        serverConnection = Http2Connection.server(new PipeStream(up.source(), down.sink()), Http2Settings.DEFAULTS, server);
         PipeStream clientSide = new PipeStream(down.source(), up.sink());
         clientConnection = Http2Connection.client(clientSide, Http2Settings.DEFAULTS);
         serverThread = runner(serverConnection, "grpc-test-server");

@@ -150,7 +150,7 @@ class Http2ClassicsIntegrationTest {
     @Timeout(60)
     void streamIdentifiersReusedEvenOrBackwards() throws Exception {
         daemon.underAttack("stream ids reused, even, backwards", () -> {
-            String reused = goAwayAfter(daemon.trustedAttacker, ErrorCode.PROTOCOL_ERROR, "new stream 1 not above the last stream 1", a -> {
+            String reused = goAwayAfter(daemon.trustedAttacker, ErrorCode.STREAM_CLOSED, "HEADERS on closed stream 1", a -> {
                 a.peer.headers(1, request(LIST), false);
                 a.peer.data(1, message(LIST, Request.of("list", 0)), true);
                 long deadline = System.currentTimeMillis() + 10_000;

@@ -277,6 +277,28 @@ class ServerProtocolErrorTest {
     }
 
     @Test
+    void headersReusingAStreamThePeerClosedIsStreamClosed() throws Exception {
+        h = ServerHarness.started();
+        open(1, false);
+        assertEquals("accept 1", h.nextEvent());
+        h.peer.rstStream(1, ErrorCode.CANCEL);
+        assertEquals("reset 1 CANCEL", h.nextEvent());
+        open(1, true);
+        assertGoAway(ErrorCode.STREAM_CLOSED);
+    }
+
+    @Test
+    void headersReusingAStreamClosedByBothEndsIsStreamClosed() throws Exception {
+        h = ServerHarness.started();
+        open(1, true);
+        h.nextStream().writeHeaders(List.of(new HeaderField(":status", "200")), true);
+        h.peer.expect(Frame.Headers.class);
+        assertAlive(); // the response was written and the stream closed before the reuse comes
+        open(1, true);
+        assertGoAway(ErrorCode.STREAM_CLOSED);
+    }
+
+    @Test
     void dataOnHalfClosedRemoteStreamIsStreamClosed() throws Exception {
         h = ServerHarness.started();
         open(1, true);
