@@ -32,7 +32,7 @@ public final class Http2Connection implements AutoCloseable {
     /** The longest debug text a GOAWAY of ours carries. */
     static final int MAX_DEBUG_LENGTH = 200;
 
-    private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Http2Connection.class.getName());
 
     /** Decides what happens to each stream a client opens (server side), on the reader thread. */
     public interface Acceptor {
