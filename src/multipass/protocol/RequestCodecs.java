@@ -38,19 +38,6 @@ import java.util.function.Function;
  * {@code launch}'s options are its fields. Stateless.
  */
 final class RequestCodecs {
-    /** A request with no field we read (the calls we do not offer). */
-    static final RpcMethod.RequestCodec NOTHING = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new byte[0];
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) {
-            return Request.of(command, 0);
-        }
-    };
-
     /**
      * The codec of the request message of the method that runs the command {@code name}. A
      * switch rather than a constant per codec, so that a process links only the codecs it uses:
@@ -115,7 +102,7 @@ final class RequestCodecs {
                 if (!CommandNames.NOT_OFFERED.contains(name)) {
                     throw new IllegalArgumentException("no request message carries the command '" + name + "'");
                 }
-                yield NOTHING;
+                yield nothing();
             }
         };
     }
@@ -141,6 +128,21 @@ final class RequestCodecs {
             @Override
             public Request decode(String command, byte[] message) throws ProtoException {
                 return toRequest.apply(command, decoder.decode(message));
+            }
+        };
+    }
+
+    /** A request with no field we read (the calls we do not offer). */
+    private static RpcMethod.RequestCodec nothing() {
+        return new RpcMethod.RequestCodec() {
+            @Override
+            public byte[] encode(Request request) {
+                return new byte[0];
+            }
+
+            @Override
+            public Request decode(String command, byte[] message) {
+                return Request.of(command, 0);
             }
         };
     }
