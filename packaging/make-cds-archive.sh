@@ -76,8 +76,11 @@ if ls "$tmp/run/multipass/"*.sock >/dev/null 2>&1; then
 else
     printf 'make-cds-archive: no warm client started within 30 s; the archive holds the direct path only\n' >&2
 fi
-# Both lists in one, each line once, in the order first seen (a class's supertypes come first in either).
-awk '!seen[$0]++' "$tmp/direct.classlist" "$tmp/warm.classlist" >"$tmp/classlist"
+# Both lists in one, each line once, in the order first seen (a class's supertypes come first in
+# either). A newer JDK numbers its classes ("name id: N"), each list from 0: numbered anew.
+awk '/^#/ { next }
+    /^[^@]/ && $2 == "id:" { if (!($1 in named)) { named[$1] = 1; print $1 " id: " ids++ } next }
+    !seen[$0]++' "$tmp/direct.classlist" "$tmp/warm.classlist" >"$tmp/classlist"
 MULTIPASS_CDS_DUMP="$tmp/classlist" "$prefix/bin/multipass" >"$tmp/dump.out" 2>&1 || fail "the archive dump failed: $(cat "$tmp/dump.out")"
 [ -s "$lib/client.jsa.new" ] || fail "the JVM wrote no archive: $(cat "$tmp/dump.out")"
 chmod 0644 "$lib/client.jsa.new"
