@@ -19,9 +19,9 @@ import java.util.Optional;
  * direct way, always. With it on, through the user's warm client (package {@code warm}) when
  * one listens for this identity and address; else the direct way, starting a warm client for
  * the next command. A warm client that refuses the call (another build, a daemon it cannot
- * reach) relays nothing, and the call is then made the direct way, starting a warm client as
- * well. Either way the command makes the same call and reads the same replies, so its output
- * and exit code are the same. Stateless.
+ * reach) relays nothing, and the call is then made the direct way. Either way the command
+ * makes the same call and reads the same replies, so its output and exit code are the same.
+ * Stateless.
  */
 public final class WarmPath {
     private WarmPath() {
@@ -34,17 +34,12 @@ public final class WarmPath {
             return direct.connect();
         }
         WarmTarget target = target(platform, address);
-        DaemonConnector directAndStart = () -> directAndStart(direct, target, persist);
         Optional<Http2Connection> warm = WarmRoute.handOver(target);
         if (warm.isPresent()) {
+            // A call it refuses goes direct. No other warm client is started then: this one holds the target's lock.
             return DaemonConnection.relayed(warm.get(), WarmRoute.client(warm.get(), target), target.address(), target.identityDir(),
-                    directAndStart);
+                    direct);
         }
-        return directAndStart.connect();
-    }
-
-    /** The direct way, and a warm client started for the next command. */
-    private static DaemonConnection directAndStart(DaemonConnector direct, WarmTarget target, Duration persist) throws ClientFailure {
         DaemonConnection connection = direct.connect();
         try {
             WarmStarter.start(target, persist);
