@@ -9,8 +9,9 @@
 # PREFIX/lib/multipass), so an installed tree can be moved, or staged under DESTDIR, and run.
 #
 # The client gets the two flags that measurably shorten its start (README, "Installing"):
-# the C1 compiler only, and the AppCDS archive that make-cds-archive made at install time,
-# if any. A stale or foreign archive is ignored silently by the JVM (-Xshare:auto, cds
+# the C1 compiler only, and the static AppCDS archive that make-cds-archive made at install
+# time, if any (it replaces the JDK's own archive: it holds the JDK's classes that a command
+# loads as well as ours). A stale or foreign archive is ignored silently by the JVM (-Xshare:auto, cds
 # logging off). HotSpot flags are passed only to a HotSpot JVM. (Measured and left out:
 # -XX:+UseSerialGC, slower on JDK 17, whose default CDS archive's heap objects need G1;
 # -XX:-UsePerfData and -Xss512k, no effect.)
@@ -95,8 +96,12 @@ else
     case $vm in
         "" | [Hh]ot[Ss]pot)
             archive=$prefix/lib/multipass/client.jsa
-            if [ -n "${MULTIPASS_CDS_DUMP:-}" ]; then
-                set -- "-XX:ArchiveClassesAtExit=$archive.new" "$@"
+            if [ -n "${MULTIPASS_CDS_LIST:-}" ]; then
+                # make-cds-archive: list the classes this run loads (no archive, so that it sees every one)
+                set -- -Xshare:off "-XX:DumpLoadedClassList=$MULTIPASS_CDS_LIST" "$@"
+            elif [ -n "${MULTIPASS_CDS_DUMP:-}" ]; then
+                # make-cds-archive: archive the classes of the list $MULTIPASS_CDS_DUMP, then exit
+                set -- -Xshare:dump "-XX:SharedClassListFile=$MULTIPASS_CDS_DUMP" "-XX:SharedArchiveFile=$archive.new" "$@"
             elif [ -r "$archive" ]; then
                 set -- "-XX:SharedArchiveFile=$archive" "$@"
             fi

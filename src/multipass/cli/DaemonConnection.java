@@ -16,6 +16,7 @@ import multipass.protocol.RpcMethod;
 import multipass.protocol.RpcMethods;
 import multipass.protocol.Status;
 import multipass.tls.ClientIdentity;
+import multipass.warm.WarmRoute;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,33 +31,40 @@ import java.util.function.Consumer;
  * (made by {@link DaemonDial}), or through the user's warm client, which holds that TLS
  * connection for it. A request, possibly holding a passphrase, is sent only over one of these.
  * One command makes one call, as Multipass's client does. The connection's frames are read on
- * a thread of its own; the call's replies are handed over on the caller's thread.
+ * a thread of its own; the call's replies are handed over on the caller's thread. A call the
+ * warm client refuses (it relayed nothing) is made again the direct way.
  */
 final class DaemonConnection implements AutoCloseable {
     private final Http2Connection http2;
     private final GrpcClient grpc;
     private final String address;
     private final Path identityDir;
+    private final DaemonConnector direct;
 
-    private DaemonConnection(Http2Connection http2, String address, Path identityDir) {
+    private DaemonConnection(Http2Connection http2, GrpcClient grpc, String address, Path identityDir, DaemonConnector direct) {
         this.http2 = http2;
-        this.grpc = new GrpcClient(http2, RpcMethods.AUTHORITY);
+        this.grpc = grpc;
         this.address = address;
         this.identityDir = identityDir;
+        this.direct = direct;
     }
 
     /** A direct connection to the daemon at {@code address}, as the identity kept in {@code identityDir}: starts reading its frames. */
     static DaemonConnection direct(Http2Connection http2, String address, Path identityDir) {
-        DaemonConnection connection = new DaemonConnection(http2, address, identityDir);
+        DaemonConnection connection = new DaemonConnection(http2, new GrpcClient(http2, RpcMethods.AUTHORITY), address, identityDir, null);
         Thread reader = new Thread(connection::readFrames, "http2-reader");
         reader.setDaemon(true);
         reader.start();
         return connection;
     }
 
-    /** A connection through the user's warm client (package {@code warm}), whose frames are already being read. */
-    static DaemonConnection relayed(Http2Connection http2, String address, Path identityDir) {
-        return new DaemonConnection(http2, address, identityDir);
+    /**
+     * A connection through the user's warm client (package {@code warm}), whose frames are
+     * already being read, making its call with {@code grpc} (which sends the hello); a call the
+     * warm client refuses is made again on a connection from {@code direct}.
+     */
+    static DaemonConnection relayed(Http2Connection http2, GrpcClient grpc, String address, Path identityDir, DaemonConnector direct) {
+        return new DaemonConnection(http2, grpc, address, identityDir, direct);
     }
 
     /**
@@ -108,6 +116,12 @@ final class DaemonConnection implements AutoCloseable {
                 throw new ClientFailure("the daemon closed the connection without replying", null, e);
             }
             throw new ClientFailure("connection to the daemon failed: " + e.getMessage(), null, e);
+        }
+        if (direct != null && WarmRoute.refused(result)) {
+            http2.close();
+            try (DaemonConnection connection = direct.connect()) {
+                return connection.call(request, logs, batches);
+            }
         }
         if (replies.failure != null) {
             throw new ClientFailure("the daemon sent a reply that cannot be read: " + replies.failure.getMessage(), null, replies.failure);

@@ -17,9 +17,11 @@ import java.util.Optional;
 /**
  * Which way a command reaches the daemon. With {@code client.persist} off (the default), the
  * direct way, always. With it on, through the user's warm client (package {@code warm}) when
- * one is ready for this identity and address; else the direct way, starting a warm client for
- * the next command. Either way the command then makes the same call and reads the same
- * replies, so its output and exit code are the same. Stateless.
+ * one listens for this identity and address; else the direct way, starting a warm client for
+ * the next command. A warm client that refuses the call (another build, a daemon it cannot
+ * reach) relays nothing, and the call is then made the direct way. Either way the command
+ * makes the same call and reads the same replies, so its output and exit code are the same.
+ * Stateless.
  */
 public final class WarmPath {
     private WarmPath() {
@@ -34,7 +36,9 @@ public final class WarmPath {
         WarmTarget target = target(platform, address);
         Optional<Http2Connection> warm = WarmRoute.handOver(target);
         if (warm.isPresent()) {
-            return DaemonConnection.relayed(warm.get(), target.address(), target.identityDir());
+            // A call it refuses goes direct. No other warm client is started then: this one holds the target's lock.
+            return DaemonConnection.relayed(warm.get(), WarmRoute.client(warm.get(), target), target.address(), target.identityDir(),
+                    direct);
         }
         DaemonConnection connection = direct.connect();
         try {

@@ -26,20 +26,34 @@ public final class GrpcClient {
     private final Http2Connection connection;
     private final String authority;
     private final int maxReceiveMessage;
+    private final List<HeaderField> metadata;
 
     /** A client for {@code authority} (e.g. {@code localhost}) with the 4 MiB reply limit. */
     public GrpcClient(Http2Connection connection, String authority) {
-        this(connection, authority, MAX_RECEIVE_MESSAGE);
+        this(connection, authority, MAX_RECEIVE_MESSAGE, List.of());
+    }
+
+    /** A client that sends {@code metadata} (Custom-Metadata) with each of its calls, with the 4 MiB reply limit. */
+    public GrpcClient(Http2Connection connection, String authority, List<HeaderField> metadata) {
+        this(connection, authority, MAX_RECEIVE_MESSAGE, metadata);
     }
 
     /** A client whose calls accept reply messages up to {@code maxReceiveMessage} bytes. */
     public GrpcClient(Http2Connection connection, String authority, int maxReceiveMessage) {
+        this(connection, authority, maxReceiveMessage, List.of());
+    }
+
+    private GrpcClient(Http2Connection connection, String authority, int maxReceiveMessage, List<HeaderField> metadata) {
         if (maxReceiveMessage < 0) {
             throw new IllegalArgumentException("negative message limit " + maxReceiveMessage);
+        }
+        for (HeaderField field : metadata) {
+            GrpcHeaders.checkMetadata(field);
         }
         this.connection = connection;
         this.authority = authority;
         this.maxReceiveMessage = maxReceiveMessage;
+        this.metadata = List.copyOf(metadata);
     }
 
     /**
@@ -72,9 +86,9 @@ public final class GrpcClient {
         return call.receive(sink, deadline);
     }
 
-    /** Request-Headers: the Call-Definition of the spec, in its order. */
+    /** Request-Headers: the Call-Definition of the spec, in its order, then the client's Custom-Metadata. */
     List<HeaderField> requestHeaders(String path, Duration timeoutOrNull) {
-        List<HeaderField> headers = new ArrayList<>(10);
+        List<HeaderField> headers = new ArrayList<>(10 + metadata.size());
         headers.add(new HeaderField(":method", "POST"));
         headers.add(new HeaderField(":scheme", "https"));
         headers.add(new HeaderField(":path", path));
@@ -86,6 +100,7 @@ public final class GrpcClient {
         headers.add(new HeaderField(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE));
         headers.add(new HeaderField(GrpcHeaders.ACCEPT_ENCODING, GrpcHeaders.IDENTITY));
         headers.add(new HeaderField("user-agent", USER_AGENT));
+        headers.addAll(metadata);
         return headers;
     }
 }

@@ -82,7 +82,7 @@ final class GrpcHeaders {
     }
 
     /** Custom-Metadata must not pass for a pseudo-header or a field of the call's own. */
-    private static void checkMetadata(HeaderField field) {
+    static void checkMetadata(HeaderField field) {
         String name = field.name();
         if (name.isEmpty() || name.startsWith(":") || name.equals(STATUS) || name.equals(MESSAGE) || name.equals(CONTENT_TYPE)
                 || !name.equals(name.toLowerCase(Locale.ROOT))) {

@@ -55,19 +55,25 @@ final class Huffman {
     private static final int[] FIRST_SORTED = new int[MAX_CODE_LENGTH + 1];
 
     static {
+        // One pass to count the codes of each length, one to place them: a counting sort, as a
+        // process that decodes a header or two should not pay a pass over the symbols per length.
+        for (int symbol = 0; symbol <= EOS; symbol++) {
+            COUNT[LENGTHS[symbol]]++;
+        }
         int place = 0;
         int code = 0;
         for (int length = 1; length <= MAX_CODE_LENGTH; length++) {
             FIRST_CODE[length] = code;
             FIRST_SORTED[length] = place;
-            for (int symbol = 0; symbol <= EOS; symbol++) {
-                if (LENGTHS[symbol] == length) {
-                    CODES[symbol] = code++;
-                    SORTED[place++] = symbol;
-                }
-            }
-            COUNT[length] = place - FIRST_SORTED[length];
-            code <<= 1;
+            place += COUNT[length];
+            code = code + COUNT[length] << 1;
+        }
+        int[] next = FIRST_SORTED.clone();
+        for (int symbol = 0; symbol <= EOS; symbol++) {
+            int length = LENGTHS[symbol];
+            int rank = next[length]++;
+            SORTED[rank] = symbol;
+            CODES[symbol] = FIRST_CODE[length] + rank - FIRST_SORTED[length];
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
  * ({@link HeaderRules}) before the listener sees them. Runs on the reader thread only.
  */
 final class FrameHandler {
-    private static final System.Logger LOG = System.getLogger(FrameHandler.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(FrameHandler.class.getName());
 
     private final Http2Connection c;
     private final FrameReader reader;

@@ -16,7 +16,7 @@ import java.util.List;
  * by {@link HeaderRules} first, and refused if it passed our header list limit. Reader thread.
  */
 final class HeaderDelivery {
-    private static final System.Logger LOG = System.getLogger(HeaderDelivery.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(HeaderDelivery.class.getName());
 
     private final Http2Connection c;
     /** The HEADERS that began the current block named its own stream as its dependency (section 5.3.1). */

@@ -35,9 +35,7 @@ public final class Http2Connection implements AutoCloseable {
     /** The longest debug text a GOAWAY of ours carries. */
     static final int MAX_DEBUG_LENGTH = 200;
 
-    private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
-    /** The opaque data of our PINGs: unpredictable, so that no acknowledgement can be sent before its PING is seen. */
-    private static final SecureRandom PING_DATA = new SecureRandom();
+    private static final System.Logger LOG = LazyLogger.of(Http2Connection.class.getName());
 
     /** Decides what happens to each stream a client opens (server side), on the reader thread. */
     public interface Acceptor {
@@ -222,7 +220,7 @@ public final class Http2Connection implements AutoCloseable {
      * thread, which is the one that reads the acknowledgement.
      */
     public boolean roundTrip(Duration timeout) throws InterruptedIOException {
-        long data = PING_DATA.nextLong();
+        long data = PingData.RANDOM.nextLong();
         synchronized (lock) {
             if (closed) {
                 return false;
@@ -252,6 +250,11 @@ public final class Http2Connection implements AutoCloseable {
                 pingsInFlight.remove(data);
             }
         }
+    }
+
+    /** The opaque data of our PINGs: unpredictable, so that no acknowledgement can be sent before its PING is seen; made at first use (a CLI never pings). */
+    private static final class PingData {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     /** The peer acknowledged a PING carrying {@code data}: ours if one of ours waits for it, else ignored. */

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Thread-safe.
  */
 final class Outbound {
-    private static final System.Logger LOG = System.getLogger(Outbound.class.getName());
+    private static final System.Logger LOG = LazyLogger.of(Outbound.class.getName());
 
     /** One frame (or header block) to write while the write lock is held. */
     interface FrameAction {

@@ -41,71 +41,54 @@ import java.util.function.Function;
  * its message's record in {@code multipass.rpc}. Stateless.
  */
 final class ReplyCodecs {
-    /** The reply of a call we do not offer: it is always an error, so no message is ever sent or read. */
-    static final RpcMethod.ReplyCodec NONE = new Simple(records -> new byte[0], message -> List.of());
-
-    static final RpcMethod.ReplyCodec AUTHENTICATE = nothing(AuthenticateReply::decode, new AuthenticateReply(""));
-    static final RpcMethod.ReplyCodec PING = nothing(PingReply::decode, new PingReply());
-    static final RpcMethod.ReplyCodec SET = nothing(SetReply::decode, new SetReply("", "", false));
-    static final RpcMethod.ReplyCodec START = nothing(StartReply::decode, new StartReply("", "", false));
-    static final RpcMethod.ReplyCodec STOP = nothing(StopReply::decode, new StopReply(""));
-    static final RpcMethod.ReplyCodec RESTART = nothing(RestartReply::decode, new RestartReply("", "", false));
-    static final RpcMethod.ReplyCodec SUSPEND = nothing(SuspendReply::decode, new SuspendReply(""));
-    static final RpcMethod.ReplyCodec RECOVER = nothing(RecoverReply::decode, new RecoverReply(""));
-    static final RpcMethod.ReplyCodec DELETE = nothing(DeleteReply::decode, new DeleteReply("", List.of(), false));
-
-    static final RpcMethod.ReplyCodec VERSION = new Simple(records -> new VersionReply(value(records, "version"), "").encode(),
-            message -> List.of(Map.of("version", VersionReply.decode(message).version())));
-
-    static final RpcMethod.ReplyCodec GET = new Simple(records -> new GetReply(value(records, "value"), "").encode(),
-            message -> List.of(Map.of("value", GetReply.decode(message).value())));
-
-    static final RpcMethod.ReplyCodec KEYS = new Simple(records -> new KeysReply("", column(records, "key")).encode(),
-            message -> rows("key", KeysReply.decode(message).settingsKeys()));
-
-    static final RpcMethod.ReplyCodec PURGE = new Simple(records -> new PurgeReply("", column(records, "name")).encode(),
-            message -> rows("name", PurgeReply.decode(message).purgedInstances()));
-
-    static final RpcMethod.ReplyCodec LAUNCH = new Simple(
-            records -> new LaunchReply(value(records, "name"), null, null, "", "").encode(),
-            message -> {
-                String name = LaunchReply.decode(message).vmInstanceName();
-                return name == null || name.isEmpty() ? List.of() : List.of(Map.of("name", name));
-            });
-
-    static final RpcMethod.ReplyCodec TRUST_STATUS = new Simple(records -> status(records.get(0)).encode(),
-            message -> List.of(status(TrustStatusReply.decode(message))));
-
-    /** {@code ListReply { InstancesList instance_list = 1 { repeated ListVMInstance instances = 1 } }}. */
-    static final RpcMethod.ReplyCodec LIST = new Chunked(record -> InstanceMessages.listEntry(record).encode(),
-            entries -> new ProtoWriter().writeMessage(1, entries).toByteArray(), message -> {
-                ListReply reply = ListReply.decode(message);
-                List<Map<String, String>> records = new ArrayList<>();
-                if (reply.instanceList() != null) {
-                    for (ListVMInstance instance : reply.instanceList().instances()) {
-                        records.add(InstanceMessages.listRecord(instance));
-                    }
+    /**
+     * The codec of the reply message of the method that runs the command {@code name}; as
+     * {@link RequestCodecs#of}, a switch so that a process links only the codecs it uses. One
+     * case per message; read it as a table.
+     */
+    static RpcMethod.ReplyCodec of(String name) {
+        return switch (name) {
+            case CommandNames.AUTHENTICATE -> nothing(AuthenticateReply::decode, new AuthenticateReply(""));
+            case CommandNames.PING -> nothing(PingReply::decode, new PingReply());
+            case CommandNames.SET -> nothing(SetReply::decode, new SetReply("", "", false));
+            case CommandNames.START -> nothing(StartReply::decode, new StartReply("", "", false));
+            case CommandNames.STOP -> nothing(StopReply::decode, new StopReply(""));
+            case CommandNames.RESTART -> nothing(RestartReply::decode, new RestartReply("", "", false));
+            case CommandNames.SUSPEND -> nothing(SuspendReply::decode, new SuspendReply(""));
+            case CommandNames.RECOVER -> nothing(RecoverReply::decode, new RecoverReply(""));
+            case CommandNames.DELETE -> nothing(DeleteReply::decode, new DeleteReply("", List.of(), false));
+            case CommandNames.VERSION -> new Simple(records -> new VersionReply(value(records, "version"), "").encode(),
+                    message -> List.of(Map.of("version", VersionReply.decode(message).version())));
+            case CommandNames.GET -> new Simple(records -> new GetReply(value(records, "value"), "").encode(),
+                    message -> List.of(Map.of("value", GetReply.decode(message).value())));
+            case CommandNames.KEYS -> new Simple(records -> new KeysReply("", column(records, "key")).encode(),
+                    message -> rows("key", KeysReply.decode(message).settingsKeys()));
+            case CommandNames.PURGE -> new Simple(records -> new PurgeReply("", column(records, "name")).encode(),
+                    message -> rows("name", PurgeReply.decode(message).purgedInstances()));
+            case CommandNames.LAUNCH -> new Simple(records -> new LaunchReply(value(records, "name"), null, null, "", "").encode(),
+                    ReplyCodecs::launched);
+            case CommandNames.TRUST_STATUS -> new Simple(records -> status(records.get(0)).encode(),
+                    message -> List.of(status(TrustStatusReply.decode(message))));
+            // ListReply { InstancesList instance_list = 1 { repeated ListVMInstance instances = 1 } }
+            case CommandNames.LIST -> new Chunked(record -> InstanceMessages.listEntry(record).encode(),
+                    entries -> new ProtoWriter().writeMessage(1, entries).toByteArray(), ReplyCodecs::listed);
+            // InfoReply { repeated DetailedInfoItem details = 1 }: the entries are the message's own fields.
+            case CommandNames.INFO -> new Chunked(record -> InstanceMessages.infoEntry(record).encode(), entries -> entries, ReplyCodecs::detailed);
+            // TrustListReply { repeated TrustedClient clients = 2 }
+            case CommandNames.TRUST_LIST -> new Chunked(2, record -> client(record).encode(), entries -> entries,
+                    message -> clients(TrustListReply.decode(message).clients()));
+            // TrustRemoveReply { repeated TrustedClient removed = 2 }
+            case CommandNames.TRUST_REMOVE -> new Chunked(2, record -> client(record).encode(), entries -> entries,
+                    message -> clients(TrustRemoveReply.decode(message).removed()));
+            default -> {
+                if (!CommandNames.NOT_OFFERED.contains(name)) {
+                    throw new IllegalArgumentException("no reply message carries the command '" + name + "'");
                 }
-                return records;
-            });
-
-    /** {@code InfoReply { repeated DetailedInfoItem details = 1 }}: the entries are the message's own fields. */
-    static final RpcMethod.ReplyCodec INFO = new Chunked(record -> InstanceMessages.infoEntry(record).encode(), entries -> entries,
-            message -> {
-                List<Map<String, String>> records = new ArrayList<>();
-                for (DetailedInfoItem item : InfoReply.decode(message).details()) {
-                    records.add(InstanceMessages.infoRecord(item));
-                }
-                return records;
-            });
-
-    /** {@code TrustListReply { repeated TrustedClient clients = 2 }}. */
-    static final RpcMethod.ReplyCodec TRUST_LIST = new Chunked(2, record -> client(record).encode(), entries -> entries,
-            message -> clients(TrustListReply.decode(message).clients()));
-
-    /** {@code TrustRemoveReply { repeated TrustedClient removed = 2 }}. */
-    static final RpcMethod.ReplyCodec TRUST_REMOVE = new Chunked(2, record -> client(record).encode(), entries -> entries,
-            message -> clients(TrustRemoveReply.decode(message).removed()));
+                // A call we do not offer is always an error, so no message is ever sent or read.
+                yield new Simple(records -> new byte[0], message -> List.of());
+            }
+        };
+    }
 
     private ReplyCodecs() {
     }
@@ -158,6 +141,30 @@ final class ReplyCodecs {
             decoder.decode(message);
             return List.of();
         });
+    }
+
+    private static List<Map<String, String>> launched(byte[] message) throws ProtoException {
+        String name = LaunchReply.decode(message).vmInstanceName();
+        return name == null || name.isEmpty() ? List.of() : List.of(Map.of("name", name));
+    }
+
+    private static List<Map<String, String>> listed(byte[] message) throws ProtoException {
+        ListReply reply = ListReply.decode(message);
+        List<Map<String, String>> records = new ArrayList<>();
+        if (reply.instanceList() != null) {
+            for (ListVMInstance instance : reply.instanceList().instances()) {
+                records.add(InstanceMessages.listRecord(instance));
+            }
+        }
+        return records;
+    }
+
+    private static List<Map<String, String>> detailed(byte[] message) throws ProtoException {
+        List<Map<String, String>> records = new ArrayList<>();
+        for (DetailedInfoItem item : InfoReply.decode(message).details()) {
+            records.add(InstanceMessages.infoRecord(item));
+        }
+        return records;
     }
 
     private static String value(List<Map<String, String>> records, String key) {

@@ -38,79 +38,74 @@ import java.util.function.Function;
  * {@code launch}'s options are its fields. Stateless.
  */
 final class RequestCodecs {
-    /** A request with no field we read (the calls we do not offer). */
-    static final RpcMethod.RequestCodec NOTHING = new RpcMethod.RequestCodec() {
-        @Override
-        public byte[] encode(Request request) {
-            return new byte[0];
-        }
-
-        @Override
-        public Request decode(String command, byte[] message) {
-            return Request.of(command, 0);
-        }
-    };
-
-    static final RpcMethod.RequestCodec PING = typed(PingRequest::decode, (command, ping) -> Request.of(command, 0),
-            request -> new PingRequest());
-    static final RpcMethod.RequestCodec VERSION = typed(VersionRequest::decode,
-            (command, version) -> Request.of(command, verbosity(version.verbosityLevel())), request -> new VersionRequest(request.verbosity()));
-    static final RpcMethod.RequestCodec KEYS = typed(KeysRequest::decode,
-            (command, keys) -> Request.of(command, verbosity(keys.verbosityLevel())), request -> new KeysRequest(request.verbosity()));
-    static final RpcMethod.RequestCodec PURGE = typed(PurgeRequest::decode,
-            (command, purge) -> Request.of(command, verbosity(purge.verbosityLevel())), request -> new PurgeRequest(request.verbosity()));
-    static final RpcMethod.RequestCodec TRUST_STATUS = typed(TrustStatusRequest::decode,
-            (command, status) -> Request.of(command, verbosity(status.verbosityLevel())), request -> new TrustStatusRequest(request.verbosity()));
-    static final RpcMethod.RequestCodec TRUST_LIST = typed(TrustListRequest::decode,
-            (command, list) -> Request.of(command, verbosity(list.verbosityLevel())), request -> new TrustListRequest(request.verbosity()));
-
-    static final RpcMethod.RequestCodec AUTHENTICATE = typed(AuthenticateRequest::decode,
-            (command, authenticate) -> Request.of(command, verbosity(authenticate.verbosityLevel()), authenticate.passphrase()),
-            request -> new AuthenticateRequest(arg(request, 0), request.verbosity()));
-    static final RpcMethod.RequestCodec GET = typed(GetRequest::decode,
-            (command, get) -> Request.of(command, verbosity(get.verbosityLevel()), get.key()),
-            request -> new GetRequest(arg(request, 0), request.verbosity()));
-    static final RpcMethod.RequestCodec SET = typed(SetRequest::decode,
-            (command, set) -> Request.of(command, verbosity(set.verbosityLevel()), set.key(), set.val()),
-            request -> new SetRequest(arg(request, 0), arg(request, 1), request.verbosity(), false));
-    static final RpcMethod.RequestCodec TRUST_REMOVE = typed(TrustRemoveRequest::decode,
-            (command, remove) -> new Request(command, verbosity(remove.verbosityLevel()), remove.fingerprints(), Map.of()),
-            request -> new TrustRemoveRequest(request.args(), request.verbosity()));
-
-    /** Snapshots are not kept here: asked for, the list refuses the option by name. */
-    static final RpcMethod.RequestCodec LIST = typed(ListRequest::decode,
-            (command, list) -> new Request(command, verbosity(list.verbosityLevel()), List.of(),
-                    list.snapshots() ? Map.of("snapshots", "true") : Map.of()),
-            request -> new ListRequest(request.verbosity(), false, false));
-
-    static final RpcMethod.RequestCodec LAUNCH = typed(LaunchRequest::decode, RequestCodecs::launch, request -> {
-        String cpus = request.option("cpus", null);
-        return new LaunchRequest(request.option("name", ""), arg(request, 0), cpus == null ? 0 : Integer.parseInt(cpus),
-                request.option("memory", ""), request.option("disk", ""), request.verbosity(), 0);
-    });
-
-    static final RpcMethod.RequestCodec INFO = typed(InfoRequest::decode,
-            (command, info) -> selection(command, info.verbosityLevel(), names(info.instanceSnapshotPairs()), Map.of()),
-            request -> new InfoRequest(pairs(request), request.verbosity(), false, false));
-    static final RpcMethod.RequestCodec DELETE = typed(DeleteRequest::decode,
-            (command, delete) -> selection(command, delete.verbosityLevel(), names(delete.instanceSnapshotPairs()),
-                    delete.purge() ? Map.of("purge", "true") : Map.of()),
-            request -> new DeleteRequest(pairs(request), request.options().containsKey("purge"), request.verbosity(), false));
-    static final RpcMethod.RequestCodec START = typed(StartRequest::decode,
-            (command, start) -> selection(command, start.verbosityLevel(), start.instanceNames().instanceName(), Map.of()),
-            request -> new StartRequest(names(request), request.verbosity(), 0));
-    static final RpcMethod.RequestCodec STOP = typed(StopRequest::decode,
-            (command, stop) -> selection(command, stop.verbosityLevel(), stop.instanceNames().instanceName(), Map.of()),
-            request -> new StopRequest(names(request), 0, false, request.verbosity(), false));
-    static final RpcMethod.RequestCodec RESTART = typed(RestartRequest::decode,
-            (command, restart) -> selection(command, restart.verbosityLevel(), restart.instanceNames().instanceName(), Map.of()),
-            request -> new RestartRequest(names(request), request.verbosity(), 0));
-    static final RpcMethod.RequestCodec SUSPEND = typed(SuspendRequest::decode,
-            (command, suspend) -> selection(command, suspend.verbosityLevel(), suspend.instanceNames().instanceName(), Map.of()),
-            request -> new SuspendRequest(names(request), request.verbosity()));
-    static final RpcMethod.RequestCodec RECOVER = typed(RecoverRequest::decode,
-            (command, recover) -> selection(command, recover.verbosityLevel(), recover.instanceNames().instanceName(), Map.of()),
-            request -> new RecoverRequest(names(request), request.verbosity()));
+    /**
+     * The codec of the request message of the method that runs the command {@code name}. A
+     * switch rather than a constant per codec, so that a process links only the codecs it uses:
+     * the CLI one (every codec's lambdas and message records, made at once, cost some 40 ms at
+     * each CLI start). One case per message; read it as a table.
+     */
+    static RpcMethod.RequestCodec of(String name) {
+        return switch (name) {
+            case CommandNames.PING -> typed(PingRequest::decode, (command, ping) -> Request.of(command, 0), request -> new PingRequest());
+            case CommandNames.VERSION -> typed(VersionRequest::decode,
+                    (command, version) -> Request.of(command, verbosity(version.verbosityLevel())), request -> new VersionRequest(request.verbosity()));
+            case CommandNames.KEYS -> typed(KeysRequest::decode,
+                    (command, keys) -> Request.of(command, verbosity(keys.verbosityLevel())), request -> new KeysRequest(request.verbosity()));
+            case CommandNames.PURGE -> typed(PurgeRequest::decode,
+                    (command, purge) -> Request.of(command, verbosity(purge.verbosityLevel())), request -> new PurgeRequest(request.verbosity()));
+            case CommandNames.TRUST_STATUS -> typed(TrustStatusRequest::decode,
+                    (command, status) -> Request.of(command, verbosity(status.verbosityLevel())),
+                    request -> new TrustStatusRequest(request.verbosity()));
+            case CommandNames.TRUST_LIST -> typed(TrustListRequest::decode,
+                    (command, list) -> Request.of(command, verbosity(list.verbosityLevel())), request -> new TrustListRequest(request.verbosity()));
+            case CommandNames.AUTHENTICATE -> typed(AuthenticateRequest::decode,
+                    (command, authenticate) -> Request.of(command, verbosity(authenticate.verbosityLevel()), authenticate.passphrase()),
+                    request -> new AuthenticateRequest(arg(request, 0), request.verbosity()));
+            case CommandNames.GET -> typed(GetRequest::decode,
+                    (command, get) -> Request.of(command, verbosity(get.verbosityLevel()), get.key()),
+                    request -> new GetRequest(arg(request, 0), request.verbosity()));
+            case CommandNames.SET -> typed(SetRequest::decode,
+                    (command, set) -> Request.of(command, verbosity(set.verbosityLevel()), set.key(), set.val()),
+                    request -> new SetRequest(arg(request, 0), arg(request, 1), request.verbosity(), false));
+            case CommandNames.TRUST_REMOVE -> typed(TrustRemoveRequest::decode,
+                    (command, remove) -> new Request(command, verbosity(remove.verbosityLevel()), remove.fingerprints(), Map.of()),
+                    request -> new TrustRemoveRequest(request.args(), request.verbosity()));
+            // Snapshots are not kept here: asked for, the list refuses the option by name.
+            case CommandNames.LIST -> typed(ListRequest::decode,
+                    (command, list) -> new Request(command, verbosity(list.verbosityLevel()), List.of(),
+                            list.snapshots() ? Map.of("snapshots", "true") : Map.of()),
+                    request -> new ListRequest(request.verbosity(), false, false));
+            case CommandNames.LAUNCH -> typed(LaunchRequest::decode, RequestCodecs::launch, RequestCodecs::launchRequest);
+            case CommandNames.INFO -> typed(InfoRequest::decode,
+                    (command, info) -> selection(command, info.verbosityLevel(), names(info.instanceSnapshotPairs()), Map.of()),
+                    request -> new InfoRequest(pairs(request), request.verbosity(), false, false));
+            case CommandNames.DELETE -> typed(DeleteRequest::decode,
+                    (command, delete) -> selection(command, delete.verbosityLevel(), names(delete.instanceSnapshotPairs()),
+                            delete.purge() ? Map.of("purge", "true") : Map.of()),
+                    request -> new DeleteRequest(pairs(request), request.options().containsKey("purge"), request.verbosity(), false));
+            case CommandNames.START -> typed(StartRequest::decode,
+                    (command, start) -> selection(command, start.verbosityLevel(), start.instanceNames().instanceName(), Map.of()),
+                    request -> new StartRequest(names(request), request.verbosity(), 0));
+            case CommandNames.STOP -> typed(StopRequest::decode,
+                    (command, stop) -> selection(command, stop.verbosityLevel(), stop.instanceNames().instanceName(), Map.of()),
+                    request -> new StopRequest(names(request), 0, false, request.verbosity(), false));
+            case CommandNames.RESTART -> typed(RestartRequest::decode,
+                    (command, restart) -> selection(command, restart.verbosityLevel(), restart.instanceNames().instanceName(), Map.of()),
+                    request -> new RestartRequest(names(request), request.verbosity(), 0));
+            case CommandNames.SUSPEND -> typed(SuspendRequest::decode,
+                    (command, suspend) -> selection(command, suspend.verbosityLevel(), suspend.instanceNames().instanceName(), Map.of()),
+                    request -> new SuspendRequest(names(request), request.verbosity()));
+            case CommandNames.RECOVER -> typed(RecoverRequest::decode,
+                    (command, recover) -> selection(command, recover.verbosityLevel(), recover.instanceNames().instanceName(), Map.of()),
+                    request -> new RecoverRequest(names(request), request.verbosity()));
+            default -> {
+                if (!CommandNames.NOT_OFFERED.contains(name)) {
+                    throw new IllegalArgumentException("no request message carries the command '" + name + "'");
+                }
+                yield nothing();
+            }
+        };
+    }
 
     private RequestCodecs() {
     }
@@ -135,6 +130,27 @@ final class RequestCodecs {
                 return toRequest.apply(command, decoder.decode(message));
             }
         };
+    }
+
+    /** A request with no field we read (the calls we do not offer). */
+    private static RpcMethod.RequestCodec nothing() {
+        return new RpcMethod.RequestCodec() {
+            @Override
+            public byte[] encode(Request request) {
+                return new byte[0];
+            }
+
+            @Override
+            public Request decode(String command, byte[] message) {
+                return Request.of(command, 0);
+            }
+        };
+    }
+
+    private static LaunchRequest launchRequest(Request request) {
+        String cpus = request.option("cpus", null);
+        return new LaunchRequest(request.option("name", ""), arg(request, 0), cpus == null ? 0 : Integer.parseInt(cpus),
+                request.option("memory", ""), request.option("disk", ""), request.verbosity(), 0);
     }
 
     private static Request launch(String command, LaunchRequest launch) {

@@ -13,7 +13,8 @@ import java.util.Map;
  * One gRPC method the daemon serves and the CLI calls, and how its Protocol Buffers messages
  * translate to and from the daemon's commands ({@link Request}) and answers ({@link Reply}).
  * Both sides use the same translation, so what the CLI encodes is exactly what the daemon
- * decodes. Immutable; see {@link RpcMethods} for the table.
+ * decodes. Immutable but for its codecs, made at first use (a process links only the codecs it
+ * uses: {@link RequestCodecs#of}); see {@link RpcMethods} for the table. Thread-safe.
  *
  * <p>Replies follow Multipass's convention: every reply message of a call is of the method's
  * reply type; the ones before the last carry a {@code log_line} (and, for a long list, part of
@@ -38,15 +39,33 @@ public final class RpcMethod {
     private final String path;
     private final String command;
     private final int logLineField;
-    private final RequestCodec requests;
-    private final ReplyCodec replies;
+    private volatile RequestCodec requests;
+    private volatile ReplyCodec replies;
 
-    RpcMethod(String service, String method, String command, int logLineField, RequestCodec requests, ReplyCodec replies) {
+    RpcMethod(String service, String method, String command, int logLineField) {
         this.path = "/" + service + "/" + method;
         this.command = command;
         this.logLineField = logLineField;
-        this.requests = requests;
-        this.replies = replies;
+    }
+
+    /** The request codec, made at first use (two threads may both make one: they are equal and stateless). */
+    private RequestCodec requests() {
+        RequestCodec codec = requests;
+        if (codec == null) {
+            codec = RequestCodecs.of(command);
+            requests = codec;
+        }
+        return codec;
+    }
+
+    /** The reply codec, made at first use as {@link #requests()}. */
+    private ReplyCodec replies() {
+        ReplyCodec codec = replies;
+        if (codec == null) {
+            codec = ReplyCodecs.of(command);
+            replies = codec;
+        }
+        return codec;
     }
 
     /** The gRPC path, {@code /<package>.<service>/<method>}. */
@@ -66,12 +85,12 @@ public final class RpcMethod {
 
     /** Client: the request message for {@code request}. */
     public byte[] encodeRequest(Request request) {
-        return requests.encode(request);
+        return requests().encode(request);
     }
 
     /** Daemon: the command a request message asks for. */
     public Request decodeRequest(byte[] message) throws ProtoException {
-        return requests.decode(command, message);
+        return requests().decode(command, message);
     }
 
     /** False for a method whose reply has no {@code log_line} (Multipass's unary {@code ping}): its lines are not sent. */
@@ -86,7 +105,7 @@ public final class RpcMethod {
 
     /** Daemon: the reply messages of an OK reply with {@code records}. */
     public Iterator<byte[]> encodeReply(List<Map<String, String>> records) {
-        return replies.encode(records);
+        return replies().encode(records);
     }
 
     /**
@@ -105,7 +124,7 @@ public final class RpcMethod {
                 reader.skip();
             }
         }
-        return new Decoded(line == null || line.isEmpty() ? null : line, more ? replies.decode(message) : List.of());
+        return new Decoded(line == null || line.isEmpty() ? null : line, more ? replies().decode(message) : List.of());
     }
 
     /**
@@ -113,7 +132,7 @@ public final class RpcMethod {
      * value of {@code ""}); none for a call that sent no message.
      */
     public List<Map<String, String>> resultOf(byte[] last) throws ProtoException {
-        return last == null ? List.of() : replies.decode(last);
+        return last == null ? List.of() : replies().decode(last);
     }
 
     /** What one reply message holds for the CLI. */

@@ -10,7 +10,8 @@ import java.util.Map;
  * definitions in {@code multipass.rpc}) and our own {@value #OUR_SERVICE} for what Multipass
  * lacks ({@code docs/multipass_java_trust.proto}). Each method names the daemon command it
  * runs and how its messages translate ({@link RpcMethod}); the request codecs live in
- * {@link RequestCodecs}, the reply codecs in {@link ReplyCodecs}. Immutable.
+ * {@link RequestCodecs}, the reply codecs in {@link ReplyCodecs}, each made at its method's
+ * first use. Immutable.
  */
 public final class RpcMethods {
     /** Multipass's service. */
@@ -26,43 +27,42 @@ public final class RpcMethods {
     private static final Map<String, RpcMethod> BY_COMMAND = new HashMap<>();
 
     static {
-        multipass("authenticate", CommandNames.AUTHENTICATE, 1, RequestCodecs.AUTHENTICATE, ReplyCodecs.AUTHENTICATE);
-        multipass("version", CommandNames.VERSION, 2, RequestCodecs.VERSION, ReplyCodecs.VERSION);
-        multipass("ping", CommandNames.PING, 0, RequestCodecs.PING, ReplyCodecs.PING);
-        multipass("get", CommandNames.GET, 2, RequestCodecs.GET, ReplyCodecs.GET);
-        multipass("set", CommandNames.SET, 1, RequestCodecs.SET, ReplyCodecs.SET);
-        multipass("keys", CommandNames.KEYS, 1, RequestCodecs.KEYS, ReplyCodecs.KEYS);
-        multipass("launch", CommandNames.LAUNCH, 6, RequestCodecs.LAUNCH, ReplyCodecs.LAUNCH);
-        multipass("list", CommandNames.LIST, 3, RequestCodecs.LIST, ReplyCodecs.LIST);
-        multipass("info", CommandNames.INFO, 3, RequestCodecs.INFO, ReplyCodecs.INFO);
-        multipass("start", CommandNames.START, 1, RequestCodecs.START, ReplyCodecs.START);
-        multipass("stop", CommandNames.STOP, 1, RequestCodecs.STOP, ReplyCodecs.STOP);
-        multipass("suspend", CommandNames.SUSPEND, 1, RequestCodecs.SUSPEND, ReplyCodecs.SUSPEND);
-        multipass("restart", CommandNames.RESTART, 1, RequestCodecs.RESTART, ReplyCodecs.RESTART);
-        multipass("recover", CommandNames.RECOVER, 1, RequestCodecs.RECOVER, ReplyCodecs.RECOVER);
-        multipass("delet", CommandNames.DELETE, 1, RequestCodecs.DELETE, ReplyCodecs.DELETE);
-        multipass("purge", CommandNames.PURGE, 1, RequestCodecs.PURGE, ReplyCodecs.PURGE);
+        multipass("authenticate", CommandNames.AUTHENTICATE, 1);
+        multipass("version", CommandNames.VERSION, 2);
+        multipass("ping", CommandNames.PING, 0);
+        multipass("get", CommandNames.GET, 2);
+        multipass("set", CommandNames.SET, 1);
+        multipass("keys", CommandNames.KEYS, 1);
+        multipass("launch", CommandNames.LAUNCH, 6);
+        multipass("list", CommandNames.LIST, 3);
+        multipass("info", CommandNames.INFO, 3);
+        multipass("start", CommandNames.START, 1);
+        multipass("stop", CommandNames.STOP, 1);
+        multipass("suspend", CommandNames.SUSPEND, 1);
+        multipass("restart", CommandNames.RESTART, 1);
+        multipass("recover", CommandNames.RECOVER, 1);
+        multipass("delet", CommandNames.DELETE, 1);
+        multipass("purge", CommandNames.PURGE, 1);
         // Multipass's calls for what no backend here does: their log_line fields, the request never read.
         int[] logLines = {6, 2, 2, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1};
         for (int i = 0; i < CommandNames.NOT_OFFERED.size(); i++) {
             String name = CommandNames.NOT_OFFERED.get(i);
-            multipass(name, name, logLines[i], RequestCodecs.NOTHING, ReplyCodecs.NONE);
+            multipass(name, name, logLines[i]);
         }
-        ours("status", CommandNames.TRUST_STATUS, 1, RequestCodecs.TRUST_STATUS, ReplyCodecs.TRUST_STATUS);
-        ours("list", CommandNames.TRUST_LIST, 1, RequestCodecs.TRUST_LIST, ReplyCodecs.TRUST_LIST);
-        ours("remove", CommandNames.TRUST_REMOVE, 1, RequestCodecs.TRUST_REMOVE, ReplyCodecs.TRUST_REMOVE);
+        ours("status", CommandNames.TRUST_STATUS, 1);
+        ours("list", CommandNames.TRUST_LIST, 1);
+        ours("remove", CommandNames.TRUST_REMOVE, 1);
     }
 
     private RpcMethods() {
     }
 
-    private static void multipass(String method, String command, int logLineField, RpcMethod.RequestCodec requests,
-                                  RpcMethod.ReplyCodec replies) {
-        add(new RpcMethod(MULTIPASS_SERVICE, method, command, logLineField, requests, replies));
+    private static void multipass(String method, String command, int logLineField) {
+        add(new RpcMethod(MULTIPASS_SERVICE, method, command, logLineField));
     }
 
-    private static void ours(String method, String command, int logLineField, RpcMethod.RequestCodec requests, RpcMethod.ReplyCodec replies) {
-        add(new RpcMethod(OUR_SERVICE, method, command, logLineField, requests, replies));
+    private static void ours(String method, String command, int logLineField) {
+        add(new RpcMethod(OUR_SERVICE, method, command, logLineField));
     }
 
     private static void add(RpcMethod method) {

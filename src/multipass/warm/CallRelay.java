@@ -11,44 +11,39 @@ import multipass.protocol.RpcMethods;
 import multipass.protocol.Status;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The warm client's side of a command: the CLI speaks gRPC to it over the private socket
- * exactly as it would to the daemon, after a hello call, and each call is relayed as a call
- * on the {@link SharedConnection} to the daemon:
+ * exactly as it would to the daemon, its hello riding on the call as metadata
+ * ({@link WarmRoute}), and each call is relayed as a call on the {@link SharedConnection} to
+ * the daemon:
  *
  * <pre>
- *   CLI ── hello (build, address, identity) ──► warm ── the shared connection, or a new one ──► daemon
- *   CLI ◄── OK (or a refusal: the CLI goes direct) ── warm
- *   CLI ── the call, its request message ──► warm ── the same path and bytes ──► daemon
+ *   CLI ── the call: hello metadata, its request message ──► warm ── the shared connection, or a new one ──► daemon
  *   CLI ◄── every reply message, the status ── warm ◄── daemon
+ *   (or, when the hello names another build, daemon or identity, or the daemon cannot be reached:
+ *   CLI ◄── the refused trailer, nothing relayed: the CLI goes direct ── warm)
  * </pre>
  *
  * The request message is never decoded here (it may hold a passphrase) and its bytes are
- * zeroed once sent. If the daemon's side fails during a call, the CLI's call ends with
- * {@code INTERNAL}; it is never resent. Calls run on the warm client's call threads.
+ * zeroed once sent or refused. If the daemon's side fails during a call, the CLI's call ends
+ * with {@code INTERNAL}; it is never resent. Calls run on the warm client's call threads.
  */
 final class CallRelay implements CallHandler {
-    /** The hello: its one message is {@link WarmTarget#hello()}, in UTF-8. */
-    static final String HELLO_PATH = "/multipass_java.Warm/hello";
-
-    private final WarmTarget target;
+    private final HeaderField hello;
     private final SharedConnection daemon;
 
     CallRelay(WarmTarget target, Dialer dialer) {
-        this.target = target;
+        this.hello = WarmRoute.hello(target);
         this.daemon = new SharedConnection(target, dialer);
     }
 
     @Override
     public MessageListener start(String path, ServerCall call) {
-        if (path.equals(HELLO_PATH)) {
-            return message -> hello(message, call);
-        }
+        boolean ours = hello.equals(helloOf(call.requestHeaders()));
         return new MessageListener() {
             private boolean relayed;
 
@@ -56,42 +51,49 @@ final class CallRelay implements CallHandler {
             public void onMessage(byte[] message) {
                 if (!relayed) {
                     relayed = true;
-                    relay(path, message, call);
+                    if (ours) {
+                        relay(path, message, call);
+                    } else {
+                        Arrays.fill(message, (byte) 0);
+                        refuse(call, "this warm client serves another build, daemon or identity");
+                    }
                 }
             }
         };
     }
 
-    /** Answers OK only for this target, once the daemon is reachable (else the CLI goes direct, having sent nothing). */
-    private void hello(byte[] message, ServerCall call) {
-        if (!new String(message, StandardCharsets.UTF_8).equals(target.hello())) {
-            call.close(Status.FAILED_PRECONDITION, "this warm client serves another build, daemon or identity");
-            return;
+    /** The hello field of a call's request headers, or null. */
+    private static HeaderField helloOf(List<HeaderField> headers) {
+        for (HeaderField field : headers) {
+            if (field.name().equals(WarmRoute.HELLO)) {
+                return field;
+            }
         }
-        try {
-            daemon.begin();
-            daemon.done();
-        } catch (IOException e) {
-            // The CLI goes direct and meets the same failure, with its exact message and exit code.
-            call.close(Status.FAILED_PRECONDITION, "cannot reach the daemon: " + e.getMessage());
-            return;
-        }
-        call.close(Status.OK, "");
+        return null;
+    }
+
+    /** Ends the call unrelayed: the CLI goes direct (and meets any failure there with its exact message and exit code). */
+    private static void refuse(ServerCall call, String why) {
+        call.close(Status.FAILED_PRECONDITION, why, List.of(new HeaderField(WarmRoute.REFUSED, "1")));
     }
 
     private void relay(String path, byte[] request, ServerCall call) {
+        GrpcClient client;
+        try {
+            client = daemon.begin();
+        } catch (IOException e) {
+            Arrays.fill(request, (byte) 0);
+            refuse(call, "cannot reach the daemon: " + e.getMessage());
+            return;
+        }
         CallResult result;
         try {
-            GrpcClient client = daemon.begin();
-            try {
-                result = client.call(path, request, null, call::sendMessage);
-            } finally {
-                daemon.done();
-            }
+            result = client.call(path, request, null, call::sendMessage);
         } catch (IOException e) {
             call.close(Status.INTERNAL, "the warm client's connection to the daemon failed: " + e.getMessage());
             return;
         } finally {
+            daemon.done();
             Arrays.fill(request, (byte) 0);
         }
         call.close(result.status(), result.message(), recordMetadata(result.trailers()));

@@ -25,9 +25,9 @@ import java.util.Optional;
  * The CLI tests both ways: with the system property {@value #PROPERTY} set to a persist time
  * (say {@code 30s}), every {@link CliRunner} command goes through a real warm client (a JVM
  * started from the test's classes, as the CLI starts one), which is started and awaited
- * first. A command the warm client does not take must be one the direct path cannot connect
- * for either (a daemon that is down, a socket refused...): else the test fails, so a broken
- * warm path cannot hide behind the direct one. Unset, commands go direct. Thread-safe.
+ * first. A command the warm client does not take (no connection, or a call it refuses) must
+ * be one the direct path cannot connect for either (a daemon that is down, a socket
+ * refused...): else the test fails, so a broken warm path cannot hide behind the direct one. Unset, commands go direct. Thread-safe.
  */
 final class WarmMode {
     static final String PROPERTY = "multipass.test.persist";
@@ -57,15 +57,19 @@ final class WarmMode {
         }
         WarmTarget target = WarmTarget.of(address.toString(), identityDir, rendezvousDirs, platform.clientConfigFile(), WarmDirectory.of(null));
         Duration time = PersistTime.parse(persist);
+        DaemonConnector mustFail = () -> {
+            DaemonConnection connection = direct.connect();
+            connection.close();
+            throw new AssertionError("the warm client at " + target.socket() + " did not take a command the direct path could connect for");
+        };
         return () -> {
             ensureRunning(target, time);
             Optional<Http2Connection> warm = WarmRoute.handOver(target);
             if (warm.isPresent()) {
-                return DaemonConnection.relayed(warm.get(), target.address(), target.identityDir());
+                return DaemonConnection.relayed(warm.get(), WarmRoute.client(warm.get(), target), target.address(), target.identityDir(),
+                        mustFail);
             }
-            DaemonConnection connection = direct.connect();
-            connection.close();
-            throw new AssertionError("the warm client at " + target.socket() + " did not take a command the direct path could connect for");
+            return mustFail.connect();
         };
     }
 
