@@ -11,8 +11,6 @@ import java.nio.channels.Pipe;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A gRPC server and client over an HTTP/2 connection in memory: two pipes, one reader thread
@@ -23,7 +21,6 @@ final class GrpcPair implements AutoCloseable {
     private static final class PipeStream implements ByteStream {
         private final Pipe.SourceChannel in;
         private final Pipe.SinkChannel out;
-        final CountDownLatch written = new CountDownLatch(1);
 
         PipeStream(Pipe.SourceChannel in, Pipe.SinkChannel out) {
             this.in = in;
@@ -40,7 +37,6 @@ final class GrpcPair implements AutoCloseable {
             while (src.hasRemaining()) {
                 out.write(src);
             }
-            written.countDown();
         }
 
         @Override
@@ -69,27 +65,11 @@ final class GrpcPair implements AutoCloseable {
         clientConnection = Http2Connection.client(clientSide, Http2Settings.DEFAULTS);
         serverThread = runner(serverConnection, "grpc-test-server");
         clientThread = runner(clientConnection, "grpc-test-client");
-        awaitPreface(clientSide);
         client = new GrpcClient(clientConnection, "localhost", clientLimit);
     }
 
     GrpcPair(CallHandler handler) throws IOException {
         this(handler, GrpcLimits.DEFAULTS, Executors.newCachedThreadPool(), GrpcClient.MAX_RECEIVE_MESSAGE);
-    }
-
-    /**
-     * Waits until the client's run() has written its preface: wire-http2's openStream does
-     * not send the preface itself, so a stream opened before run() starts would go first.
-     */
-    private static void awaitPreface(PipeStream clientSide) throws IOException {
-        try {
-            if (!clientSide.written.await(10, TimeUnit.SECONDS)) {
-                throw new IOException("the client connection wrote no preface in 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the preface", e);
-        }
     }
 
     private static Thread runner(Http2Connection connection, String name) {
