@@ -17,8 +17,11 @@ import java.util.List;
  * <p>The header list size (RFC 9113 section 6.5.2: each field's name and value octets plus 32)
  * is summed as fields come. Past {@code maxHeaderListSize} the block is still decoded to its end,
  * so that the dynamic table stays in step with the peer's encoder, but the fields are dropped and
- * {@link HeaderBlock#tooLarge()} is set: a small block that references a large table entry many
- * times (an "HPACK bomb") then costs no memory, and its CPU is proportional to its length.
+ * {@link HeaderBlock#tooLarge()} is set: a block somewhat over the limit costs its stream only.
+ * A small block that references a large table entry many times (an "HPACK bomb") costs no
+ * memory either, and its decoding stops once the list passes {@link #BOMB_FACTOR} times the
+ * limit: no honest encoder sends that much, the connection ends anyway, and a 16 KiB block
+ * that names a 4 KiB entry at every octet would otherwise cost 16,000 field decodes each.
  *
  * <p>Every problem is an {@link HpackException} naming it and its offset in the block; after one,
  * the table may be out of step with the peer's, and the connection must end (RFC 9113 section
@@ -32,6 +35,8 @@ import java.util.List;
 public final class HpackDecoder {
     /** Size updates allowed at the start of a block: the smallest size since the last block, then the final one (4.2). */
     static final int MAX_SIZE_UPDATES = 2;
+    /** How many times {@code maxHeaderListSize} a decoded list may reach before it is called a bomb (1 MiB for 16 KiB). */
+    public static final int BOMB_FACTOR = 64;
 
     private final int maxTableSize;
     private final int maxHeaderListSize;
@@ -52,6 +57,7 @@ public final class HpackDecoder {
 
     /** Decodes one complete header block (all of {@code block}'s remaining bytes). */
     public HeaderBlock decode(ByteBuffer block) throws HpackException {
+        int length = block.remaining();
         BlockReader in = new BlockReader(block);
         List<HeaderField> fields = new ArrayList<>();
         long listSize = 0;
@@ -64,13 +70,14 @@ public final class HpackDecoder {
             }
             HeaderField field = field(in);
             fieldSeen = true;
+            listSize += field.size();
             if (listSize <= maxHeaderListSize) {
-                listSize += field.size();
-                if (listSize <= maxHeaderListSize) {
-                    fields.add(field);
-                } else {
-                    fields = List.of(); // let the garbage go now: the rest of the block may be long
-                }
+                fields.add(field);
+            } else if (!fields.isEmpty()) {
+                fields = List.of(); // let the garbage go now: the rest of the block may be long
+            } else if (listSize > (long) maxHeaderListSize * BOMB_FACTOR) {
+                throw HpackException.bomb("header list past " + BOMB_FACTOR + " times the limit of " + maxHeaderListSize
+                        + " octets at offset " + in.offset() + " of a " + length + "-octet block (an HPACK bomb)");
             }
         }
         return new HeaderBlock(fields, listSize > maxHeaderListSize);

@@ -192,7 +192,7 @@ final class FrameHandler {
         try {
             block = decoder.decode(assembler.finish());
         } catch (HpackException e) {
-            throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, "stream " + id + ": " + e.getMessage());
+            throw Http2Exception.connection(e.isBomb() ? ErrorCode.ENHANCE_YOUR_CALM : ErrorCode.COMPRESSION_ERROR, "stream " + id + ": " + e.getMessage());
         }
         headers.deliver(id, block, endStream);
     }

@@ -123,25 +123,48 @@ class HpackDecoderTest {
     }
 
     @Test
-    void anHpackBombCostsNoMemory() throws HpackException {
-        HpackDecoder decoder = new HpackDecoder(4096, 16384);
-        // One 4 KiB-value entry (4,033 octets of table), then a block of 100,000 references to it: a
-        // header list of 403 MB in a 100 KB block.
-        String value = "a".repeat(4000);
-        decoder.decode(ByteBuffer.wrap(literalWithIndexing("x", value)));
-        assertTable(decoder, 4033, "x", value);
-        byte[] bomb = new byte[100_000];
-        Arrays.fill(bomb, (byte) 0xBE);
-        ByteBuffer block = ByteBuffer.wrap(bomb);
+    void aListFarOverTheLimitCostsNoMemory() throws HpackException {
+        HpackDecoder decoder = bombed();
+        // 200 references to the 4 KiB entry: 806,600 octets of list, under 64 times the limit:
+        // decoded to the end (the table stays in step), nothing kept.
+        byte[] references = new byte[200];
+        Arrays.fill(references, (byte) 0xBE);
+        ByteBuffer block = ByteBuffer.wrap(references);
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        decoder.decode(ByteBuffer.wrap(bomb, 0, 10)); // warm up: the first run of a path may load classes
+        decoder.decode(ByteBuffer.wrap(references, 0, 10)); // warm up: the first run of a path may load classes
         long before = threads.getCurrentThreadAllocatedBytes();
         HeaderBlock decoded = decoder.decode(block);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(decoded.tooLarge());
         assertEquals(List.of(), decoded.fields());
         assertFalse(block.hasRemaining());
-        assertTrue(allocated < 16 * 1024, "decoding the bomb allocated " + allocated + " bytes");
+        assertTrue(allocated < 16 * 1024, "decoding the block allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void anHpackBombStopsTheDecoding() throws HpackException {
+        HpackDecoder decoder = bombed();
+        // 100,000 references: a header list of 403 MB in a 100 KB block. Decoding stops once the
+        // list passes 64 times the limit (1 MiB), 260 references in.
+        byte[] bomb = new byte[100_000];
+        Arrays.fill(bomb, (byte) 0xBE);
+        ByteBuffer block = ByteBuffer.wrap(bomb);
+        HpackException e = assertThrows(HpackException.class, () -> decoder.decode(block));
+        assertTrue(e.isBomb());
+        assertEquals("header list past 64 times the limit of 16384 octets at offset 260 of a 100000-octet block (an HPACK bomb)",
+                e.getMessage());
+        assertEquals(100_000 - 260, block.remaining(), "the rest is never read");
+        assertFalse(assertThrows(HpackException.class, () -> new HpackDecoder(4096, 100).decode(bytes("80"))).isBomb(),
+                "a broken block is no bomb");
+    }
+
+    /** A decoder with a 16 KiB list limit whose dynamic table holds one entry of 4,033 octets, index 62. */
+    private static HpackDecoder bombed() throws HpackException {
+        HpackDecoder decoder = new HpackDecoder(4096, 16384);
+        String value = "a".repeat(4000);
+        decoder.decode(ByteBuffer.wrap(literalWithIndexing("x", value)));
+        assertTable(decoder, 4033, "x", value);
+        return decoder;
     }
 
     @Test
