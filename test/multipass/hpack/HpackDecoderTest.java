@@ -127,8 +127,7 @@ class HpackDecoderTest {
         HpackDecoder decoder = bombed();
         // 200 references to the 4 KiB entry: 806,600 octets of list, under 64 times the limit:
         // decoded to the end (the table stays in step), nothing kept.
-        byte[] references = new byte[200];
-        Arrays.fill(references, (byte) 0xBE);
+        byte[] references = references(200);
         ByteBuffer block = ByteBuffer.wrap(references);
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         decoder.decode(ByteBuffer.wrap(references, 0, 10)); // warm up: the first run of a path may load classes
@@ -146,9 +145,7 @@ class HpackDecoderTest {
         HpackDecoder decoder = bombed();
         // 100,000 references: a header list of 403 MB in a 100 KB block. Decoding stops once the
         // list passes 64 times the limit (1 MiB), 260 references in.
-        byte[] bomb = new byte[100_000];
-        Arrays.fill(bomb, (byte) 0xBE);
-        ByteBuffer block = ByteBuffer.wrap(bomb);
+        ByteBuffer block = ByteBuffer.wrap(references(100_000));
         HpackException e = assertThrows(HpackException.class, () -> decoder.decode(block));
         assertTrue(e.isBomb());
         assertEquals("header list past 64 times the limit of 16384 octets at offset 260 of a 100000-octet block (an HPACK bomb)",
@@ -156,6 +153,13 @@ class HpackDecoderTest {
         assertEquals(100_000 - 260, block.remaining(), "the rest is never read");
         assertFalse(assertThrows(HpackException.class, () -> new HpackDecoder(4096, 100).decode(bytes("80"))).isBomb(),
                 "a broken block is no bomb");
+    }
+
+    /** {@code count} one-octet references to dynamic entry 62 (0xBE: indexed, 62). */
+    private static byte[] references(int count) {
+        byte[] block = new byte[count];
+        Arrays.fill(block, (byte) 0xBE);
+        return block;
     }
 
     /** A decoder with a 16 KiB list limit whose dynamic table holds one entry of 4,033 octets, index 62. */
