@@ -194,7 +194,7 @@ SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
 # the service's --admin-group): sudo on Debian and Ubuntu, wheel in the Fedora family.
 ADMIN_GROUP    ?= sudo
 INSTALL        ?= install
-VERSION        := $(shell sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' src/multipass/protocol/BuildInfo.java)
+VERSION        := $(shell sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' src/multipass/api/BuildInfo.java)
 DEBFILE        := $(BUILD)/multipass-java_$(VERSION)_all.deb
 RPMFILE        := $(BUILD)/multipass-java-$(VERSION)-1.noarch.rpm
 STAGE          := $(DESTDIR)$(PREFIX)

@@ -2,10 +2,10 @@
 package multipass.bench;
 
 import multipass.auth.PassphraseHash;
-import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.CommandNames;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.settings.SettingKeys;
 import multipass.tls.ClientIdentity;
 import multipass.tls.Identity;

@@ -4,9 +4,9 @@ package multipass.bench;
 import multipass.hpack.HeaderField;
 import multipass.hpack.HpackEncoder;
 import multipass.platform.Address;
-import multipass.protocol.Request;
-import multipass.protocol.RpcMethod;
-import multipass.protocol.RpcMethods;
+import multipass.api.Request;
+import multipass.api.RpcMethod;
+import multipass.api.RpcMethods;
 import multipass.tls.TlsContexts;
 import multipass.transport.TlsChannel;
 

@@ -2,9 +2,9 @@
 package multipass.bench;
 
 import multipass.platform.CurrentUser;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.tls.Identity;
 
 import java.io.IOException;

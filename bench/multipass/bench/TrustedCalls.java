@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.bench;
 
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.tls.Identity;
 
 import java.io.IOException;

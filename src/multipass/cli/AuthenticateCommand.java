@@ -2,7 +2,7 @@
 package multipass.cli;
 
 import multipass.auth.PassphraseHash;
-import multipass.protocol.CommandNames;
+import multipass.api.CommandNames;
 import multipass.settings.SettingKeys;
 
 import java.io.IOException;

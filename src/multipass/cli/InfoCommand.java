@@ -2,7 +2,7 @@
 package multipass.cli;
 
 import multipass.instances.Sizes;
-import multipass.protocol.CommandNames;
+import multipass.api.CommandNames;
 
 import java.io.PrintStream;
 import java.util.List;

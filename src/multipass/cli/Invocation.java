@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.LogLine;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.LogLine;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package multipass.cli;
 
 import multipass.instances.InstanceNames;
 import multipass.instances.LaunchSpec;
-import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
+import multipass.api.CommandNames;
+import multipass.api.Reply;
 
 import java.util.LinkedHashMap;
 import java.util.List;

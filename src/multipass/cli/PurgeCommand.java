@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.CommandNames;
+import multipass.api.CommandNames;
 
 import java.util.List;
 import java.util.Map;

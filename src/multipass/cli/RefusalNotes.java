@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.Reply;
+import multipass.api.Reply;
 
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
+import multipass.api.CommandNames;
+import multipass.api.Reply;
 import multipass.settings.ClientSettings;
 import multipass.settings.Setting;
 import multipass.settings.SettingKeys;

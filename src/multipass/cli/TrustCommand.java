@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
+import multipass.api.CommandNames;
+import multipass.api.Reply;
 
 import java.util.LinkedHashMap;
 import java.util.List;

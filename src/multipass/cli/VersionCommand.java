@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.BuildInfo;
-import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
+import multipass.api.BuildInfo;
+import multipass.api.CommandNames;
+import multipass.api.Reply;
 
 import java.util.List;
 import java.util.Map;

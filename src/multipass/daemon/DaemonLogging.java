@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.protocol.LogLevel;
+import multipass.api.LogLevel;
 import multipass.serve.RequestLog;
 
 import java.io.PrintStream;

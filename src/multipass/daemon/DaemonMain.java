@@ -3,7 +3,7 @@ package multipass.daemon;
 
 import multipass.platform.Address;
 import multipass.platform.Platform;
-import multipass.protocol.LogLevel;
+import multipass.api.LogLevel;
 
 import java.io.IOException;
 import java.io.PrintStream;

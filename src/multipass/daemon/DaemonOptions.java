@@ -2,7 +2,7 @@
 package multipass.daemon;
 
 import multipass.platform.Address;
-import multipass.protocol.LogLevel;
+import multipass.api.LogLevel;
 
 import java.nio.file.Path;
 

@@ -8,7 +8,7 @@ import multipass.cli.ExitCode;
 import multipass.cli.HelpFormatter;
 import multipass.daemon.DaemonMain;
 import multipass.platform.Platform;
-import multipass.protocol.BuildInfo;
+import multipass.api.BuildInfo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

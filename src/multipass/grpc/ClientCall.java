@@ -6,7 +6,7 @@ import multipass.http2.ErrorCode;
 import multipass.http2.Http2Connection;
 import multipass.http2.Http2Stream;
 import multipass.http2.StreamListener;
-import multipass.protocol.Status;
+import multipass.api.Status;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -4,8 +4,8 @@ package multipass.grpc;
 import multipass.hpack.HeaderField;
 import multipass.http2.Http2Connection;
 import multipass.http2.StreamRefusedException;
-import multipass.protocol.BuildInfo;
-import multipass.protocol.Status;
+import multipass.api.BuildInfo;
+import multipass.api.Status;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.grpc;
 
-import multipass.protocol.Status;
+import multipass.api.Status;
 
 /**
  * A gRPC call that has to end with a status other than OK because of what arrived on it: a

@@ -2,7 +2,7 @@
 package multipass.grpc;
 
 import multipass.hpack.HeaderField;
-import multipass.protocol.Status;
+import multipass.api.Status;
 
 import java.util.ArrayList;
 import java.util.List;

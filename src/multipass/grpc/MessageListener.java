@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.grpc;
 
-import multipass.protocol.Status;
+import multipass.api.Status;
 
 /**
  * What happens on one server call after {@link CallHandler#start}: the request messages

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.grpc;
 
-import multipass.protocol.Status;
+import multipass.api.Status;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

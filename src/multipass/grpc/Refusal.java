@@ -4,7 +4,7 @@ package multipass.grpc;
 import multipass.hpack.HeaderField;
 import multipass.http2.ErrorCode;
 import multipass.http2.Http2Stream;
-import multipass.protocol.Status;
+import multipass.api.Status;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;

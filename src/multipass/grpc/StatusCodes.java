@@ -2,7 +2,7 @@
 package multipass.grpc;
 
 import multipass.http2.ErrorCode;
-import multipass.protocol.Status;
+import multipass.api.Status;
 
 /**
  * gRPC status codes as numbers and as what a client may see instead of one: the HTTP status

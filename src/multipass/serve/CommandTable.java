@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.serve;
 
-import multipass.protocol.Access;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
+import multipass.api.Access;
+import multipass.api.Reply;
+import multipass.api.Request;
 import multipass.trust.TrustEntry;
 
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The daemon's commands: each name (a {@link multipass.protocol.CommandNames} constant) maps
+ * The daemon's commands: each name (a {@link multipass.api.CommandNames} constant) maps
  * to its handler and its access rule. The command groups register themselves at startup;
  * after that the table is only read, so lookups need no lock (it is published to the serving
  * threads through the router's final field).

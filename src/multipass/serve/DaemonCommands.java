@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.serve;
 
-import multipass.protocol.Access;
-import multipass.protocol.BuildInfo;
-import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
+import multipass.api.Access;
+import multipass.api.BuildInfo;
+import multipass.api.CommandNames;
+import multipass.api.Reply;
 
 import java.util.List;
 import java.util.Map;

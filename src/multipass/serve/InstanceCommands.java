@@ -7,12 +7,12 @@ import multipass.instances.InstanceException;
 import multipass.instances.LaunchSpec;
 import multipass.instances.Selection;
 import multipass.instances.Transition;
-import multipass.protocol.Access;
-import multipass.protocol.CommandNames;
-import multipass.protocol.RecordView;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Access;
+import multipass.api.CommandNames;
+import multipass.api.RecordView;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package multipass.serve;
 
 import multipass.auth.HashGate;
 import multipass.auth.PassphraseHash;
-import multipass.protocol.Reply;
-import multipass.protocol.Status;
+import multipass.api.Reply;
+import multipass.api.Status;
 import multipass.settings.SettingKeys;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.serve;
 
-import multipass.protocol.LogLevel;
-import multipass.protocol.LogLine;
+import multipass.api.LogLevel;
+import multipass.api.LogLine;
 
 import java.io.IOException;
 import java.util.ArrayList;

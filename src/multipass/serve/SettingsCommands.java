@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.serve;
 
-import multipass.protocol.Access;
-import multipass.protocol.CommandNames;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Access;
+import multipass.api.CommandNames;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.settings.Setting;
 import multipass.settings.SettingKeys;
 

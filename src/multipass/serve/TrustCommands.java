@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.serve;
 
-import multipass.protocol.Access;
-import multipass.protocol.CommandNames;
-import multipass.protocol.RecordView;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Access;
+import multipass.api.CommandNames;
+import multipass.api.RecordView;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.trust.AdmissionMethod;
 import multipass.trust.TrustEntry;
 import multipass.trust.TrustStore;

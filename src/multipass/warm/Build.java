@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.warm;
 
-import multipass.protocol.BuildInfo;
+import multipass.api.BuildInfo;
 
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -7,8 +7,8 @@ import multipass.grpc.GrpcClient;
 import multipass.grpc.MessageListener;
 import multipass.grpc.ServerCall;
 import multipass.hpack.HeaderField;
-import multipass.protocol.RpcMethods;
-import multipass.protocol.Status;
+import multipass.api.RpcMethods;
+import multipass.api.Status;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package multipass.warm;
 
 import multipass.grpc.GrpcClient;
 import multipass.http2.Http2Connection;
-import multipass.protocol.RpcMethods;
+import multipass.api.RpcMethods;
 import multipass.tls.ClientIdentity;
 
 import java.io.IOException;

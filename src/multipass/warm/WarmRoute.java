@@ -7,7 +7,7 @@ import multipass.grpc.PercentEncoding;
 import multipass.hpack.HeaderField;
 import multipass.http2.Http2Connection;
 import multipass.http2.Http2Settings;
-import multipass.protocol.RpcMethods;
+import multipass.api.RpcMethods;
 import multipass.transport.PlainChannel;
 
 import java.io.IOException;

@@ -144,7 +144,7 @@ class AuthenticationFlowIntegrationTest {
     void versionShowsBothSides() {
         CliRunner.Result result = user("admin").run("version");
         assertEquals(0, result.exit(), result.err());
-        assertEquals("multipass  " + multipass.protocol.BuildInfo.VERSION + "\nmultipassd " + multipass.protocol.BuildInfo.VERSION + "\n", result.out());
+        assertEquals("multipass  " + multipass.api.BuildInfo.VERSION + "\nmultipassd " + multipass.api.BuildInfo.VERSION + "\n", result.out());
     }
 
     @Test

@@ -147,7 +147,7 @@ class CliTest {
     void versionPrintsTheClientLineEvenWithoutADaemon() {
         CliRunner.Result result = cli().run("version");
         assertEquals(2, result.exit());
-        assertEquals("multipass  " + multipass.protocol.BuildInfo.VERSION + "\n", result.out());
+        assertEquals("multipass  " + multipass.api.BuildInfo.VERSION + "\n", result.out());
         assertEquals("version failed: cannot connect to the multipass socket\n", result.err());
     }
 

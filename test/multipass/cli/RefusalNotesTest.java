@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.cli;
 
-import multipass.protocol.Reply;
-import multipass.protocol.Status;
+import multipass.api.Reply;
+import multipass.api.Status;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

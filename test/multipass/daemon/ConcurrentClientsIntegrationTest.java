@@ -3,9 +3,9 @@ package multipass.daemon;
 
 import multipass.auth.PassphraseHash;
 import multipass.platform.Address;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.testing.DaemonConfig;
 import multipass.testing.QuickIdentities;
 import multipass.testing.TestClient;

@@ -2,10 +2,10 @@
 package multipass.daemon;
 
 import multipass.hpack.HeaderField;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.RpcMethods;
-import multipass.protocol.Status;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.RpcMethods;
+import multipass.api.Status;
 import multipass.testing.QuickIdentities;
 import multipass.testing.StockTlsClient;
 import multipass.testing.TestClient;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.daemon;
 
-import multipass.protocol.Request;
-import multipass.protocol.RpcMethods;
-import multipass.protocol.Status;
+import multipass.api.Request;
+import multipass.api.RpcMethods;
+import multipass.api.Status;
 import multipass.testing.QuickIdentities;
 import multipass.testing.StockTlsClient;
 import multipass.testing.TestClient;

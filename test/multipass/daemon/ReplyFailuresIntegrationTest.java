@@ -2,11 +2,11 @@
 package multipass.daemon;
 
 import multipass.http2.Http2Settings;
-import multipass.protocol.Reply;
-import multipass.protocol.Request;
-import multipass.protocol.RpcMethod;
-import multipass.protocol.RpcMethods;
-import multipass.protocol.Status;
+import multipass.api.Reply;
+import multipass.api.Request;
+import multipass.api.RpcMethod;
+import multipass.api.RpcMethods;
+import multipass.api.Status;
 import multipass.testing.QuickIdentities;
 import multipass.testing.TestClient;
 import multipass.testing.TestDaemon;

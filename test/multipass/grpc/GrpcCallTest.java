@@ -2,7 +2,7 @@
 package multipass.grpc;
 
 import multipass.hpack.HeaderField;
-import multipass.protocol.Status;
+import multipass.api.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

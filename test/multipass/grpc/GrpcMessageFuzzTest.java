@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.grpc;
 
-import multipass.protocol.Status;
+import multipass.api.Status;
 import multipass.testing.FuzzRun;
 import multipass.testing.Mutator;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import multipass.hpack.HeaderField;
 import multipass.http2.ErrorCode;
 import multipass.http2.Http2Stream;
 import multipass.http2.StreamListener;
-import multipass.protocol.Status;
+import multipass.api.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

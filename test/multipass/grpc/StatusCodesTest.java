@@ -3,7 +3,7 @@ package multipass.grpc;
 
 import multipass.hpack.HeaderField;
 import multipass.http2.ErrorCode;
-import multipass.protocol.Status;
+import multipass.api.Status;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,8 +2,8 @@
 package multipass.http2;
 
 import multipass.platform.Address;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.testing.DaemonConfig;
 import multipass.testing.QuickIdentities;
 import multipass.testing.TestClient;

@@ -2,9 +2,9 @@
 package multipass.http2;
 
 import multipass.hpack.HeaderField;
-import multipass.protocol.Request;
-import multipass.protocol.RpcMethod;
-import multipass.protocol.RpcMethods;
+import multipass.api.Request;
+import multipass.api.RpcMethod;
+import multipass.api.RpcMethods;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

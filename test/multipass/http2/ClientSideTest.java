@@ -4,7 +4,7 @@ package multipass.http2;
 import multipass.grpc.CallResult;
 import multipass.grpc.GrpcClient;
 import multipass.hpack.HeaderField;
-import multipass.protocol.Status;
+import multipass.api.Status;
 import multipass.transport.ByteStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -3,8 +3,8 @@ package multipass.http2;
 
 import multipass.grpc.PercentEncoding;
 import multipass.hpack.HeaderField;
-import multipass.protocol.Request;
-import multipass.protocol.Status;
+import multipass.api.Request;
+import multipass.api.Status;
 import multipass.testing.TestClient;
 import multipass.tls.Identity;
 import multipass.transport.TlsChannel;

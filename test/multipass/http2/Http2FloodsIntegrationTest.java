@@ -2,7 +2,7 @@
 package multipass.http2;
 
 import multipass.hpack.HpackDecoder;
-import multipass.protocol.Request;
+import multipass.api.Request;
 import multipass.tls.Identity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

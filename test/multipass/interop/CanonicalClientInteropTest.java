@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.interop;
 
-import multipass.protocol.BuildInfo;
+import multipass.api.BuildInfo;
 import multipass.auth.PassphraseHash;
 import multipass.platform.CurrentUser;
 import multipass.testing.DaemonConfig;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package multipass.system;
 
-import multipass.protocol.BuildInfo;
+import multipass.api.BuildInfo;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

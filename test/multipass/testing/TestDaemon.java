@@ -6,7 +6,7 @@ import multipass.daemon.DaemonLogging;
 import multipass.daemon.DaemonOptions;
 import multipass.daemon.StartupException;
 import multipass.platform.Address;
-import multipass.protocol.LogLevel;
+import multipass.api.LogLevel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.protocol;
+package multipass.api;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.protocol;
+package multipass.api;
 
 /**
  * Reply status codes, with gRPC's names and numbers (Multipass speaks gRPC, so its users and

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.protocol;
+package multipass.api;
 
 /**
  * Who may run a daemon command (or set a setting): anyone who connects, only a client whose

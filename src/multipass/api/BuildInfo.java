@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.protocol;
+package multipass.api;
 
 /** The product version shared by the CLI and the daemon. */
 public final class BuildInfo {

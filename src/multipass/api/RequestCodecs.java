@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.protocol;
+package multipass.api;
 
 import multipass.proto.ProtoException;
 import multipass.rpc.AuthenticateRequest;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package multipass.protocol;
+package multipass.api;
 
 /** One daemon log line streamed to the client while its request is served. */
 public record LogLine(LogLevel level, String text) {
