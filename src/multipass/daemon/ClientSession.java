@@ -109,13 +109,14 @@ final class ClientSession implements Runnable {
                 handshaking = false;
                 onHandshakeOver.run();
             }
+            byte[] certificate = TlsContexts.peerCertificate(connection.session());
+            Peer peer = later == null ? new Peer(certificate, credentials) : Peer.later(certificate, Peer.Source.LOOPBACK_TCP, later);
             if (!TlsContexts.speaksH2(connection.engine())) {
                 LOG.log(System.Logger.Level.INFO, "refusing a client of {0} that did not negotiate HTTP/2 (ALPN {1}): it is not a gRPC client",
-                        later != null ? "a loopback TCP peer" : credentials == null ? "unknown" : credentials.user(), TlsContexts.ALPN_H2);
+                        peer.knownName(), TlsContexts.ALPN_H2);
                 return;
             }
-            byte[] certificate = TlsContexts.peerCertificate(connection.session());
-            serve(connection, later == null ? new Peer(certificate, credentials) : Peer.later(certificate, Peer.Source.LOOPBACK_TCP, later));
+            serve(connection, peer);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection ended: {0}", e.toString());
         } finally {

@@ -117,8 +117,7 @@ public final class Peer {
      */
     public String auditName() {
         try {
-            Credentials known = credentials();
-            return known == null ? "unknown (uid -1)" : known.user() + " (uid " + known.uid() + ")";
+            return describe(credentials());
         } catch (UnknownPeerException e) {
             return "unknown (its connection's client end is gone)";
         }
@@ -132,6 +131,10 @@ public final class Peer {
         if (failure != null) {
             return "a peer whose user could not be looked up";
         }
+        return describe(credentials);
+    }
+
+    private static String describe(Credentials credentials) {
         return credentials == null ? "unknown (uid -1)" : credentials.user() + " (uid " + credentials.uid() + ")";
     }
 
